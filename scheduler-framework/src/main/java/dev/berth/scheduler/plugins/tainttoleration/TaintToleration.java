@@ -1,0 +1,27 @@
+package dev.berth.scheduler.plugins.tainttoleration;
+
+import dev.berth.scheduler.framework.CycleState;
+import dev.berth.scheduler.framework.NodeInfo;
+import dev.berth.scheduler.framework.Plugin;
+import dev.berth.scheduler.framework.PluginFactory;
+import dev.berth.scheduler.framework.Status;
+import dev.berth.scheduler.model.Pod;
+
+/** STUB: to be implemented with upstream semantics. */
+public final class TaintToleration implements Plugin.Filter {
+    public static final String NAME = "TaintToleration";
+
+    public static PluginFactory<?> factory() {
+        return PluginFactory.of(NAME, handle -> new TaintToleration());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status filter(CycleState state, Pod pod, NodeInfo node) {
+        return Status.SUCCESS;
+    }
+}
