@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class Snapshot {
     private final List<NodeInfo> nodes;
-    private final Map<String, NodeInfo> byName;
+    private final Map<String, Integer> index;
     private final Map<String, Integer> nodesWithImage;
 
     /**
@@ -19,11 +19,28 @@ public final class Snapshot {
      */
     public Snapshot(List<NodeInfo> nodes, Map<String, Integer> nodesWithImage) {
         this.nodes = List.copyOf(nodes);
-        this.byName = HashMap.newHashMap(nodes.size());
-        for (NodeInfo n : this.nodes) {
-            byName.put(n.name(), n);
+        Map<String, Integer> idx = HashMap.newHashMap(nodes.size());
+        for (int i = 0; i < this.nodes.size(); i++) {
+            idx.put(this.nodes.get(i).name(), i);
         }
+        this.index = idx;
+        this.nodesWithImage = Map.copyOf(nodesWithImage);
+    }
+
+    private Snapshot(NodeInfo[] nodes, Map<String, Integer> index, Map<String, Integer> nodesWithImage) {
+        this.nodes = java.util.Collections.unmodifiableList(java.util.Arrays.asList(nodes));
+        this.index = index;
         this.nodesWithImage = nodesWithImage;
+    }
+
+    /**
+     * A snapshot over structures the caller hands over and never changes again: the cache builds one
+     * per cycle this way without re-indexing thousands of nodes.
+     *
+     * @param index name to position in {@code nodes}
+     */
+    public static Snapshot handOver(NodeInfo[] nodes, Map<String, Integer> index, Map<String, Integer> nodesWithImage) {
+        return new Snapshot(nodes, index, nodesWithImage);
     }
 
     /** A snapshot of these nodes, counting image spread from their images. */
@@ -41,8 +58,10 @@ public final class Snapshot {
         return nodes;
     }
 
+    /** The node of that name, or null. */
     public NodeInfo get(String name) {
-        return byName.get(name);
+        Integer i = index.get(name);
+        return i == null ? null : nodes.get(i);
     }
 
     public int size() {
