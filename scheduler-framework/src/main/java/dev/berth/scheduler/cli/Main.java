@@ -1,0 +1,112 @@
+package dev.berth.scheduler.cli;
+
+import dev.berth.scheduler.config.ConfigException;
+import dev.berth.scheduler.model.json.ManifestException;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code berth-scheduler} command line. */
+public final class Main {
+    static final String USAGE = """
+            usage:
+              berth-scheduler simulate --nodes NODES.yaml --pods PODS.yaml [--config FILE] [--plugin-dir DIR]...
+                                       [--output table|json] [--explain [NAMESPACE/]POD] [--seed N]
+              berth-scheduler --config FILE [--kubeconfig FILE] [--plugin-dir DIR]... [--leader-elect=true|false] ...
+
+            simulate schedules the pods onto the nodes in memory (no API server) with the profiles of --config
+            (kube-scheduler's KubeSchedulerConfiguration, kubescheduler.config.k8s.io/v1; the default profile
+            without it) and prints each pod's node or its FailedScheduling message.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            if (args[0].equals("simulate")) {
+                return simulate(args, out, err);
+            }
+            err.println("berth-scheduler: running against an API server is not part of this build yet;"
+                    + " use 'berth-scheduler simulate' (see --help)");
+            return 2;
+        } catch (UsageException e) {
+            err.println("berth-scheduler: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            err.println("berth-scheduler: invalid scheduler configuration:");
+            err.println(e.getMessage().indent(2).stripTrailing());
+            return 1;
+        } catch (ManifestException | IllegalArgumentException e) {
+            err.println("berth-scheduler: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int simulate(String[] args, PrintStream out, PrintStream err) {
+        Path nodes = null, pods = null, config = null;
+        List<Path> pluginDirs = new ArrayList<>();
+        String output = "table", explain = null;
+        long seed = 1;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+            if (value == null && i + 1 < args.length && flag.startsWith("--")) {
+                value = args[++i];
+            }
+            if (value == null) {
+                throw new UsageException("flag " + flag + " needs a value");
+            }
+            switch (flag) {
+                case "--nodes" -> nodes = existing(flag, value);
+                case "--pods" -> pods = existing(flag, value);
+                case "--config" -> config = existing(flag, value);
+                case "--plugin-dir" -> pluginDirs.add(existing(flag, value));
+                case "--output", "-o" -> output = value;
+                case "--explain" -> explain = value;
+                case "--seed" -> seed = Long.parseLong(value);
+                default -> throw new UsageException("unknown flag " + flag);
+            }
+        }
+        if (nodes == null || pods == null) {
+            throw new UsageException("simulate needs --nodes and --pods");
+        }
+        if (!output.equals("table") && !output.equals("json")) {
+            throw new UsageException("--output must be table or json, got " + output);
+        }
+        PrintStream explainOut = output.equals("json") ? err : out;
+        List<Simulate.Placement> placements = Simulate.run(
+                new Simulate.Options(nodes, pods, config, pluginDirs, explain, seed), explainOut);
+        if (explain != null && output.equals("table")) {
+            out.println();
+        }
+        out.print(output.equals("json") ? Simulate.json(placements) : Simulate.table(placements));
+        return 0;
+    }
+
+    private static Path existing(String flag, String value) {
+        Path p = Path.of(value);
+        if (!Files.exists(p)) {
+            throw new UsageException(flag + " " + value + ": no such file or directory");
+        }
+        return p;
+    }
+
+    private static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
