@@ -1,0 +1,96 @@
+package dev.berth.bench;
+
+import dev.berth.scheduler.config.ConfigLoader;
+import dev.berth.scheduler.config.SchedulerConfiguration;
+import dev.berth.scheduler.core.Outcome;
+import dev.berth.scheduler.core.Scheduler;
+import dev.berth.scheduler.framework.runtime.PluginRegistry;
+import dev.berth.scheduler.model.Node;
+import dev.berth.scheduler.model.Pod;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scheduling throughput in memory: pods per second through the whole cycle (queue pop, PreFilter,
+ * parallel Filter, PreScore, Score + normalize, select, assume, reserve, permit, bind) with the default
+ * plugin set and profile, on synthetic clusters of 500, 1,000 and 5,000 nodes.
+ *
+ * <p>Each invocation schedules a batch of {@value #BATCH} pods (a quarter each plain, tolerating,
+ * node-affinity and nodeSelector) onto the cluster, then removes them untimed, so every batch meets
+ * the same cluster.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class SchedulingThroughputBenchmark {
+    static final int BATCH = 1000;
+
+    @Param({"500", "1000", "5000"})
+    public int nodes;
+
+    private Scheduler scheduler;
+    private List<Pod> batch;
+    private int round;
+    private int scheduled;
+
+    @Setup(Level.Trial)
+    public void cluster() {
+        PluginRegistry registry = PluginRegistry.load(List.of());
+        SchedulerConfiguration defaults = ConfigLoader.defaults(registry);
+        scheduler = Scheduler.builder(defaults, registry::factory).bindInline().seed(7).outcomes(o -> {
+            if (o instanceof Outcome.Scheduled) {
+                scheduled++;
+            }
+        }).build();
+        for (Node n : ClusterGenerator.nodes(nodes)) {
+            scheduler.onNodeAdd(n);
+        }
+    }
+
+    @Setup(Level.Invocation)
+    public void enqueue() {
+        batch = ClusterGenerator.pods("r" + round++, BATCH, Pod.DEFAULT_SCHEDULER, round);
+        for (Pod p : batch) {
+            scheduler.onPodAdd(p);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int scheduleBatch() {
+        return scheduler.drain().size();
+    }
+
+    @TearDown(Level.Invocation)
+    public void removeBatch() {
+        for (Pod p : batch) {
+            scheduler.onPodDelete(p);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        if (scheduled == 0) {
+            throw new IllegalStateException("the benchmark scheduled no pod: the fixture is broken");
+        }
+        scheduler.close();
+    }
+}
