@@ -114,6 +114,39 @@ class ArgsTest {
     }
 
     @Test
+    void argsBindFromUpstreamYamlFieldNames() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        NodeResourcesFitArgs fit = yaml.readValue("""
+                ignoredResources: [example.com/foo]
+                ignoredResourceGroups: [example.org]
+                scoringStrategy:
+                  type: RequestedToCapacityRatio
+                  resources:
+                  - name: intel.com/foo
+                    weight: 3
+                  - name: cpu
+                  requestedToCapacityRatio:
+                    shape:
+                    - utilization: 0
+                      score: 0
+                    - utilization: 100
+                      score: 10
+                """, NodeResourcesFitArgs.class);
+        assertEquals(new NodeResourcesFitArgs(List.of("example.com/foo"), List.of("example.org"),
+                new ScoringStrategy(REQUESTED_TO_CAPACITY_RATIO, List.of(new ResourceSpec("intel.com/foo", 3), new ResourceSpec("cpu", 1)),
+                        new RequestedToCapacityRatioParam(List.of(pt(0, 0), pt(100, 10))))), new Fit(fit).args());
+
+        NodeResourcesBalancedAllocationArgs balanced = yaml.readValue("""
+                resources:
+                - name: cpu
+                - name: nvidia.com/gpu
+                  weight: 1
+                """, NodeResourcesBalancedAllocationArgs.class);
+        assertEquals(List.of(new ResourceSpec("cpu", 1), new ResourceSpec("nvidia.com/gpu", 1)),
+                new BalancedAllocation(balanced).args().resources());
+    }
+
+    @Test
     void balancedAllocationArgs() {
         assertEquals(DEFAULT, new BalancedAllocation(null).args().resources());
         assertEquals(DEFAULT, new BalancedAllocation(new NodeResourcesBalancedAllocationArgs(List.of())).args().resources());

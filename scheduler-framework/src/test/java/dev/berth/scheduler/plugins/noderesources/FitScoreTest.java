@@ -158,7 +158,17 @@ class FitScoreTest {
                                 node("node2", "cpu", "6000", "memory", "10000", EXT, "10")), List.of(), 50, 60),
                 scored("if the node doesn't have a resource",
                         strategy(LEAST_ALLOCATED, List.of(new ResourceSpec(EXT, 2), new ResourceSpec("cpu", 1), new ResourceSpec("memory", 1))),
-                        pod("cpu", "3000", "memory", "4000"), withExt, List.of(), 55, 55));
+                        pod("cpu", "3000", "memory", "4000"), withExt, List.of(), 55, 55),
+                // Not upstream cases. The pod count is not a scored resource: the result is as for cpu and memory.
+                scored("pods in the resource list is not scored",
+                        strategy(LEAST_ALLOCATED, List.of(new ResourceSpec("cpu", 1), new ResourceSpec("memory", 1), new ResourceSpec("pods", 5))),
+                        twoContainers, List.of(node("node1", "cpu", "4000", "memory", "10000", "pods", "10"),
+                                node("node2", "cpu", "6000", "memory", "10000", "pods", "10")), List.of(), 37, 50),
+                // Ephemeral storage is scored with plain requests even when the pod asks for none of it.
+                scored("ephemeral storage is scored from plain requests",
+                        strategy(LEAST_ALLOCATED, List.of(new ResourceSpec("ephemeral-storage", 1))), empty(),
+                        List.of(node("node1", "ephemeral-storage", "100"), node("node2", "ephemeral-storage", "100")),
+                        List.of(on("node1", pod("ephemeral-storage", "50"))), 50, 100));
     }
 
     // most_allocated_test.go, the explicit-zero cases left out as above.
