@@ -56,11 +56,14 @@ public record PodInfo(Pod pod, Resources requests, Resources nonZeroRequests, Li
 
     private static Resources requestsOf(Container c, boolean nonZero) {
         Resources r = c.requests();
-        if (!nonZero || (r.milliCpu() != 0 && r.memory() != 0)) {
+        boolean cpuMissing = !c.requested().contains(Resources.CPU);
+        boolean memoryMissing = !c.requested().contains(Resources.MEMORY);
+        if (!nonZero || (!cpuMissing && !memoryMissing)) {
             return r;
         }
-        return new Resources(r.milliCpu() == 0 ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu(),
-                r.memory() == 0 ? DEFAULT_MEMORY_REQUEST : r.memory(), r.ephemeralStorage(), r.pods(), r.scalars());
+        // Only a missing request gets the default; an explicit zero stays zero (as upstream).
+        return new Resources(cpuMissing ? DEFAULT_MILLI_CPU_REQUEST : r.milliCpu(),
+                memoryMissing ? DEFAULT_MEMORY_REQUEST : r.memory(), r.ephemeralStorage(), r.pods(), r.scalars());
     }
 
     private static List<ContainerPort> hostPorts(Pod pod) {

@@ -52,10 +52,12 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage, long 
 
     /**
      * Whether a resource name is a scalar resource the scheduler accounts for: an extended resource
-     * (a domain-prefixed name outside {@code kubernetes.io/}), hugepages, or an attachable-volumes count.
+     * (a domain-prefixed name outside {@code kubernetes.io/}), hugepages, an attachable-volumes count,
+     * or a prefixed native resource ({@code kubernetes.io/...}).
      */
     public static boolean isScalar(String name) {
-        return name.startsWith("hugepages-") || name.startsWith("attachable-volumes-") || isExtended(name);
+        return name.startsWith("hugepages-") || name.startsWith("attachable-volumes-") || isExtended(name)
+                || name.contains("kubernetes.io/");
     }
 
     /** An extended resource: a fully qualified name not in the {@code kubernetes.io} domain and not {@code requests.}-prefixed. */
