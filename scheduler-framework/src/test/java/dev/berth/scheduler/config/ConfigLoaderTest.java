@@ -440,6 +440,8 @@ class ConfigLoaderTest {
                         "profiles[0].pluginConfig[0].args.strategy.type: invalid value \"Balanced\": must be one of LeastAllocated, MostAllocated"),
                 invalid("string where args want an int", profile("pluginConfig: [{name: Tunable, args: {level: \"3\"}}]"),
                         "profiles[0].pluginConfig[0].args.level: Cannot coerce String value (\"3\") to `java.lang.Integer` value (but might if coercion using `CoercionConfig` was enabled)"),
+                invalid("a number where args want a string is read as text", profile("pluginConfig: [{name: Tunable, args: {mode: 1}}]"),
+                        "profiles[0].pluginConfig[0].args.mode: must be A or B, got \"1\""),
                 invalid("factory rejects args", profile("pluginConfig: [{name: Tunable, args: {mode: C}}]"),
                         "profiles[0].pluginConfig[0].args.mode: must be A or B, got \"C\""),
                 invalid("args for a plugin without args", profile("pluginConfig: [{name: NodeName, args: {x: 1}}]"),

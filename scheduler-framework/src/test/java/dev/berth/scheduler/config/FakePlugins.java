@@ -63,6 +63,15 @@ final class FakePlugins {
         });
     }
 
+    record AffinityArgs(dev.berth.scheduler.model.NodeAffinity addedAffinity,
+                        List<dev.berth.scheduler.model.Toleration> tolerations) {}
+
+    /** A Filter plugin whose args hold model types, like NodeAffinity's addedAffinity. */
+    static PluginFactory<AffinityArgs> affinity() {
+        return PluginFactory.of("Affinity", AffinityArgs.class,
+                (args, handle) -> plugin("Affinity", List.of(Plugin.Filter.class)));
+    }
+
     /** The ten in-tree names with their upstream interfaces, plus a few test plugins. */
     static PluginRegistry registry() {
         return PluginRegistry.of(List.of(
@@ -81,6 +90,7 @@ final class FakePlugins {
                 fake("Gate", Plugin.Permit.class, Plugin.Reserve.class),
                 fake("OtherBinder", Plugin.Bind.class, Plugin.PreBind.class),
                 tunable(),
-                needy()));
+                needy(),
+                affinity()));
     }
 }

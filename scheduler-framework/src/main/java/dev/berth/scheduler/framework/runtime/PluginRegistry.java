@@ -61,7 +61,7 @@ public final class PluginRegistry {
         }
         try {
             // Only providers whose class the scheduler's loader itself defines count as class-path plugins.
-            ServiceLoader.load(PluginFactory.class, loader).stream()
+            services(loader).stream()
                     .forEach(p -> builder.add(p.get(), "class path (" + location(p.type()) + ")"));
         } catch (ServiceConfigurationError e) {
             builder.problems.add("class path: cannot load a PluginFactory service: " + e.getMessage());
@@ -101,6 +101,12 @@ public final class PluginRegistry {
         return "PluginRegistry" + factories.keySet();
     }
 
+    /** The services are generic; ServiceLoader only knows the raw interface. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ServiceLoader<PluginFactory<?>> services(ClassLoader loader) {
+        return (ServiceLoader) ServiceLoader.load(PluginFactory.class, loader);
+    }
+
     private static String location(Class<?> type) {
         CodeSource cs = type.getProtectionDomain().getCodeSource();
         return cs == null || cs.getLocation() == null ? type.getName() : cs.getLocation().toString();
@@ -111,18 +117,19 @@ public final class PluginRegistry {
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
 
-        void add(PluginFactory<?> factory, String source) {
+        boolean add(PluginFactory<?> factory, String source) {
             String name = factory.name();
             if (name == null || name.isBlank()) {
                 problems.add(source + ": factory " + factory.getClass().getName() + " has no name");
-                return;
+                return false;
             }
             String previous = sources.putIfAbsent(name, source);
             if (previous != null) {
                 problems.add("plugin name \"" + name + "\" is registered twice: by " + previous + " and by " + source);
-                return;
+                return false;
             }
             factories.put(name, factory);
+            return true;
         }
 
         void addDirectory(Path dir, ClassLoader parent) {
@@ -155,14 +162,17 @@ public final class PluginRegistry {
             }
             var jarLoader = new URLClassLoader("plugin:" + jar.getFileName(), new URL[]{url}, parent);
             int found = 0;
+            int added = 0;
             try {
                 // The jar's loader also sees its parent's services; keep only the classes the jar defines.
-                for (var provider : ServiceLoader.load(PluginFactory.class, jarLoader).stream().toList()) {
+                for (var provider : services(jarLoader).stream().toList()) {
                     if (provider.type().getClassLoader() != jarLoader) {
                         continue;
                     }
-                    add(provider.get(), jar.toString());
                     found++;
+                    if (add(provider.get(), jar.toString())) {
+                        added++;
+                    }
                 }
             } catch (ServiceConfigurationError e) {
                 problems.add(jar + ": cannot load a PluginFactory service: " + e.getMessage());
@@ -171,8 +181,8 @@ public final class PluginRegistry {
             if (found == 0) {
                 LOG.warn("plugin jar {} declares no {} service (META-INF/services/{}); ignored",
                         jar, PluginFactory.class.getSimpleName(), PluginFactory.class.getName());
-            } else {
-                LOG.info("loaded {} plugin factory(ies) from {}", found, jar);
+            } else if (added > 0) {
+                LOG.info("loaded {} plugin factory(ies) from {}", added, jar);
             }
         }
 
