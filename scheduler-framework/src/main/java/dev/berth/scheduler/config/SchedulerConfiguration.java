@@ -8,12 +8,29 @@ import java.util.List;
  *
  * @param parallelism              threads for Filter and Score (default 16)
  * @param percentageOfNodesToScore 0 means the adaptive default
+ * @param podMaxInUnschedulablePodsDuration how long a pod may stay in the unschedulable set before it is
+ *                                          retried anyway (upstream's flag of that name; default 5 minutes)
  */
 public record SchedulerConfiguration(int parallelism, int percentageOfNodesToScore, Duration podInitialBackoff,
                                      Duration podMaxBackoff, List<ProfileConfig> profiles,
-                                     ClientConnection clientConnection, LeaderElection leaderElection) {
+                                     ClientConnection clientConnection, LeaderElection leaderElection,
+                                     Duration podMaxInUnschedulablePodsDuration) {
+    /** kube-scheduler's default for {@code podMaxInUnschedulablePodsDuration}. */
+    public static final Duration DEFAULT_POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION = Duration.ofMinutes(5);
+
     public SchedulerConfiguration {
         profiles = List.copyOf(profiles);
+        if (podMaxInUnschedulablePodsDuration == null) {
+            podMaxInUnschedulablePodsDuration = DEFAULT_POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION;
+        }
+    }
+
+    /** The original seven-field form; {@code podMaxInUnschedulablePodsDuration} takes its default. */
+    public SchedulerConfiguration(int parallelism, int percentageOfNodesToScore, Duration podInitialBackoff,
+                                  Duration podMaxBackoff, List<ProfileConfig> profiles,
+                                  ClientConnection clientConnection, LeaderElection leaderElection) {
+        this(parallelism, percentageOfNodesToScore, podInitialBackoff, podMaxBackoff, profiles, clientConnection,
+                leaderElection, DEFAULT_POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION);
     }
 
     /** {@code clientConnection}: how the scheduler talks to the API server. */
