@@ -186,6 +186,7 @@ public final class Manifests {
     private static String describe(JsonNode n) {
         return switch (n.getNodeType()) {
             case ARRAY -> "a sequence";
+            case OBJECT -> "a mapping";
             case STRING -> "the text '" + abbreviate(n.textValue()) + "'";
             default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + abbreviate(n.asText());
         };
