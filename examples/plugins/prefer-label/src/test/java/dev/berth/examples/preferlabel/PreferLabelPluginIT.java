@@ -4,6 +4,8 @@ import dev.berth.scheduler.config.ConfigException;
 import dev.berth.scheduler.config.ConfigLoader;
 import dev.berth.scheduler.config.ProfileConfig;
 import dev.berth.scheduler.config.ProfileConfig.PluginRef;
+import dev.berth.scheduler.core.Outcome;
+import dev.berth.scheduler.core.Scheduler;
 import dev.berth.scheduler.framework.ExtensionPoint;
 import dev.berth.scheduler.framework.NodeInfo;
 import dev.berth.scheduler.framework.Plugin;
@@ -11,6 +13,7 @@ import dev.berth.scheduler.framework.PluginFactory;
 import dev.berth.scheduler.framework.Status;
 import dev.berth.scheduler.framework.runtime.PluginRegistry;
 import dev.berth.scheduler.model.Node;
+import dev.berth.scheduler.model.Pod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,8 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -162,6 +167,49 @@ class PreferLabelPluginIT {
                     args: {label: disktype, valeu: ssd}
                 """, registry));
         assertEquals(List.of("profiles[0].pluginConfig[0].args.valeu: unknown field"), e.errors());
+    }
+
+    @Test
+    void enablingTheJarsPluginChangesWherePodsLand() {
+        String withPlugin = """
+                apiVersion: kubescheduler.config.k8s.io/v1
+                kind: KubeSchedulerConfiguration
+                profiles:
+                - schedulerName: berth
+                  plugins:
+                    score:
+                      enabled: [{name: PreferLabel, weight: 5}]
+                  pluginConfig:
+                  - name: PreferLabel
+                    args: {label: disktype, value: ssd}
+                """;
+        String without = """
+                apiVersion: kubescheduler.config.k8s.io/v1
+                kind: KubeSchedulerConfiguration
+                profiles:
+                - schedulerName: berth
+                """;
+        assertEquals(Set.of("hdd-1", "hdd-2", "ssd-1"), placements(without), "the default profile spreads the pods");
+        assertEquals(Set.of("ssd-1"), placements(withPlugin), "PreferLabel (weight 5) outweighs spreading");
+    }
+
+    /** Schedules 12 small pods onto three equal nodes, one of them an SSD node; returns the nodes used. */
+    private static Set<String> placements(String configYaml) {
+        var config = ConfigLoader.parse(configYaml, registry);
+        Set<String> used = new TreeSet<>();
+        try (Scheduler scheduler = Scheduler.builder(config, registry::factory).bindInline().seed(3).build()) {
+            for (String name : List.of("hdd-1", "hdd-2", "ssd-1")) {
+                scheduler.onNodeAdd(Node.builder(name).label("disktype", name.substring(0, 3))
+                        .allocatable("cpu", "8", "memory", "32Gi", "pods", "110").build());
+            }
+            for (int i = 0; i < 12; i++) {
+                scheduler.onPodAdd(Pod.builder("p" + i).schedulerName("berth").requests("cpu", "200m", "memory", "256Mi").build());
+            }
+            for (Outcome o : scheduler.drain()) {
+                used.add(assertInstanceOf(Outcome.Scheduled.class, o).node());
+            }
+        }
+        return used;
     }
 
     @SuppressWarnings("unchecked")
