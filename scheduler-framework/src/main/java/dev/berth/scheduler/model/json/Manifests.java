@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.berth.scheduler.model.Node;
 import dev.berth.scheduler.model.Pod;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,11 +47,21 @@ public final class Manifests {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
-    // Duplicate keys are an error, as they are for kubectl's YAML decoder.
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    // Duplicate keys are an error, as they are for kubectl's YAML decoder. The YAML library caps a
+    // document at 3 MiB by default; a `kubectl get pods -A -o yaml` dump is one document and may be larger.
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .loaderOptions(unlimitedDocuments())
+                    .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // an empty document is null, not ""
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+
+    private static LoaderOptions unlimitedDocuments() {
+        var options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        return options;
+    }
 
     /** An object read from a manifest and where it came from ("document 3", "document 2, item 0"). */
     private record Located(JsonNode object, String where) {}

@@ -124,6 +124,18 @@ class ManifestsTest {
     }
 
     @Test
+    void readsDocumentsLargerThanTheYamlLibraryDefaultLimit() throws IOException {
+        // One document over 3 MiB, as a `kubectl get -o yaml` dump of a big cluster is.
+        var text = new StringBuilder("kind: List\nitems:\n");
+        int count = 0;
+        while (text.length() < 3_300_000) {
+            text.append("- {kind: Pod, metadata: {name: p").append(count++).append(", annotations: {note: ")
+                    .append("x".repeat(2000)).append("}}}\n");
+        }
+        assertEquals(count, Manifests.pods(file("big.yaml", text.toString())).size());
+    }
+
+    @Test
     void reportsDuplicateKeys() {
         var e = assertThrows(ManifestException.class, () -> Manifests.parse("kind: Pod\nkind: Node\n"));
         assertTrue(e.getMessage().contains("Duplicate field 'kind'"), e.getMessage());
