@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Scheduling throughput in memory: pods per second through the whole cycle (queue pop, PreFilter,
  * parallel Filter, PreScore, Score + normalize, select, assume, reserve, permit, bind) with the default
- * plugin set and profile, on synthetic clusters of 500, 1,000 and 5,000 nodes.
+ * plugin set and profile, on synthetic clusters of 500, 1,000 and 5,000 nodes, with the adaptive
+ * {@code percentageOfNodesToScore} and with 100% (every node filtered and scored).
  *
  * <p>Each invocation schedules a batch of {@value #BATCH} pods (a quarter each plain, tolerating,
  * node-affinity and nodeSelector) onto the cluster, then removes them untimed, so every batch meets
@@ -46,6 +47,10 @@ public class SchedulingThroughputBenchmark {
     @Param({"500", "1000", "5000"})
     public int nodes;
 
+    /** 0: kube-scheduler's adaptive default; 100: every node is filtered and scored (the linear-cost check). */
+    @Param({"0", "100"})
+    public int percentageOfNodesToScore;
+
     private Scheduler scheduler;
     private List<Pod> batch;
     private int round;
@@ -54,8 +59,12 @@ public class SchedulingThroughputBenchmark {
     @Setup(Level.Trial)
     public void cluster() {
         PluginRegistry registry = PluginRegistry.load(List.of());
-        SchedulerConfiguration defaults = ConfigLoader.defaults(registry);
-        scheduler = Scheduler.builder(defaults, registry::factory).bindInline().seed(7).outcomes(o -> {
+        SchedulerConfiguration config = ConfigLoader.parse("""
+                apiVersion: kubescheduler.config.k8s.io/v1
+                kind: KubeSchedulerConfiguration
+                percentageOfNodesToScore: %d
+                """.formatted(percentageOfNodesToScore), registry);
+        scheduler = Scheduler.builder(config, registry::factory).bindInline().seed(7).outcomes(o -> {
             if (o instanceof Outcome.Scheduled) {
                 scheduled++;
             }

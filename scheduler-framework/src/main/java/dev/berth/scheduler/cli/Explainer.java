@@ -28,7 +28,7 @@ final class Explainer {
         if (fwk == null) {
             return out.append("  no profile named \"").append(pod.schedulerName()).append("\"\n").toString();
         }
-        Snapshot snap = scheduler.cache().snapshot();
+        Snapshot snap = scheduler.snapshotForCycle();
         CycleState state = new CycleState();
         Framework.PreFilterOutcome pre = fwk.runPreFilter(state, pod, snap.nodes());
         out.append("  PreFilter: ").append(describe(pre.status()));

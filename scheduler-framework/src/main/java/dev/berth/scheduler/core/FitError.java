@@ -15,11 +15,23 @@ public final class FitError extends Exception {
     private final int numAllNodes;
     private final transient Diagnosis diagnosis;
 
+    /** kube-scheduler's text when the cluster has no node at all. */
+    public static final String NO_NODES_AVAILABLE = "no nodes available to schedule pods";
+
     public FitError(Pod pod, int numAllNodes, Diagnosis diagnosis) {
-        super(message(numAllNodes, diagnosis), null, false, false);
+        this(pod, numAllNodes, diagnosis, message(numAllNodes, diagnosis));
+    }
+
+    private FitError(Pod pod, int numAllNodes, Diagnosis diagnosis, String message) {
+        super(message, null, false, false);
         this.pod = pod;
         this.numAllNodes = numAllNodes;
         this.diagnosis = diagnosis;
+    }
+
+    /** The cluster has no node: unschedulable until a node is added (no plugin rejected it, so any event retries it). */
+    public static FitError noNodesAvailable(Pod pod) {
+        return new FitError(pod, 0, new Diagnosis(java.util.Map.of(), null, java.util.Set.of(), null, null), NO_NODES_AVAILABLE);
     }
 
     public Pod pod() {

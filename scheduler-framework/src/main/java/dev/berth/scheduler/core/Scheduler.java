@@ -8,6 +8,7 @@ import dev.berth.scheduler.framework.Code;
 import dev.berth.scheduler.framework.CycleState;
 import dev.berth.scheduler.framework.Handle;
 import dev.berth.scheduler.framework.NodeInfo;
+import dev.berth.scheduler.framework.PodInfo;
 import dev.berth.scheduler.framework.Plugin;
 import dev.berth.scheduler.framework.PluginFactory;
 import dev.berth.scheduler.framework.QueuedPodInfo;
@@ -18,6 +19,7 @@ import dev.berth.scheduler.framework.runtime.Parallelizer;
 import dev.berth.scheduler.framework.runtime.WaitingPods;
 import dev.berth.scheduler.model.Node;
 import dev.berth.scheduler.model.Pod;
+import dev.berth.scheduler.model.Resources;
 import dev.berth.scheduler.queue.SchedulingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,6 @@ public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
-    /** kube-scheduler's fallback for a pod left in the unschedulable set. */
-    static final Duration MAX_IN_UNSCHEDULABLE = Duration.ofMinutes(5);
 
     private final Map<String, Framework> profiles = new LinkedHashMap<>();
     private final Map<String, Map<String, Set<ClusterEvent>>> eventsByProfile = new HashMap<>();
@@ -100,7 +100,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Framework first = profiles.values().iterator().next();
         this.queue = new SchedulingQueue(SchedulingQueue.comparator(first::less), clock, config.podInitialBackoff(),
-                config.podMaxBackoff(), MAX_IN_UNSCHEDULABLE, this::worthRequeuing);
+                config.podMaxBackoff(), config.podMaxInUnschedulablePodsDuration(), this::worthRequeuing);
         this.binders = bindInline ? null : Executors.newVirtualThreadPerTaskExecutor();
     }
 
@@ -163,9 +163,10 @@ public final class Scheduler implements AutoCloseable {
                 queue.delete(updated.uid());
             }
             cache.updatePod(updated);
-            if (old.isBound() && (updated.isTerminal() && !old.isTerminal())) {
+            if (old.isBound() && updated.isTerminal() && !old.isTerminal()) {
+                // A finished pod frees its node like a deleted one.
                 queue.onEvent(ClusterEvent.POD_DELETE);
-            } else if (old.isBound()) {
+            } else if (old.isBound() && scaledDown(old, updated)) {
                 queue.onEvent(ClusterEvent.POD_SCALE_DOWN);
             }
         } else if (responsibleFor(updated)) {
@@ -182,6 +183,13 @@ public final class Scheduler implements AutoCloseable {
         }
         queue.delete(pod.uid());
         waitingPods.reject(pod.uid(), "", "pod " + pod.key() + " was deleted while waiting at Permit");
+    }
+
+    /** Whether the pod now requests less of some resource than before (an in-place resize down). */
+    static boolean scaledDown(Pod old, Pod updated) {
+        Resources before = PodInfo.effectiveRequests(old, false);
+        Resources after = PodInfo.effectiveRequests(updated, false);
+        return !before.equals(after) && !after.max(before).equals(after);
     }
 
     static List<ClusterEvent> nodeChanges(Node old, Node updated) {
@@ -299,7 +307,7 @@ public final class Scheduler implements AutoCloseable {
             return emit(new Outcome.Unschedulable(pod, fwk.profileName(), reported, since(start)));
         } catch (RuntimeException e) {
             LOG.warn("scheduling attempt failed pod={} profile={} error=\"{}\"", pod.key(), fwk.profileName(), e.getMessage());
-            queue.requeue(qp, Set.of(), cycle);
+            queue.requeueAfterError(qp);
             return emit(new Outcome.Failed(pod, fwk.profileName(), "schedule", e.getMessage(), since(start)));
         }
         String node = result.node();
@@ -362,7 +370,7 @@ public final class Scheduler implements AutoCloseable {
             Diagnosis d = new Diagnosis(Map.of(node, status), null, Set.of(status.plugin()), status.message(), null);
             return emit(new Outcome.Unschedulable(pod, fwk.profileName(), new FitError(pod, 1, d), since(start)));
         }
-        queue.requeue(qp, Set.of(), cycle);
+        queue.requeueAfterError(qp);
         LOG.warn("{} failed pod={} node={} reason={}", stage, pod.key(), node, status.message());
         return emit(new Outcome.Failed(pod, fwk.profileName(), stage, status.message(), since(start)));
     }
@@ -383,10 +391,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** Filters, scores and picks a node for the pod against a fresh snapshot. */
     ScheduleResult schedulePod(Framework fwk, CycleState state, Pod pod) throws FitError {
-        Snapshot snap = cache.snapshot();
-        this.snapshot = snap;
+        Snapshot snap = snapshotForCycle();
         if (snap.size() == 0) {
-            throw new IllegalStateException("no nodes available to schedule pods");
+            throw FitError.noNodesAvailable(pod);
         }
         Feasible f = findNodesThatFit(fwk, state, pod, snap);
         if (f.nodes.isEmpty()) {
@@ -402,6 +409,13 @@ public final class Scheduler implements AutoCloseable {
         }
         Framework.Scores scores = fwk.runScore(state, pod, f.nodes, parallelizer);
         return new ScheduleResult(selectHost(f.nodes, scores.totals()), evaluated, f.nodes.size());
+    }
+
+    /** Takes a fresh snapshot and makes it the one plugins see through their handle. */
+    public Snapshot snapshotForCycle() {
+        Snapshot snap = cache.snapshot();
+        this.snapshot = snap;
+        return snap;
     }
 
     private record Feasible(List<NodeInfo> nodes, Diagnosis diagnosis) {}

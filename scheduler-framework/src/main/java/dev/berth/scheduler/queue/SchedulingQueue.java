@@ -210,10 +210,20 @@ public final class SchedulingQueue implements AutoCloseable {
     }
 
     /**
-     * A failed attempt. With rejecting plugins the pod waits in the unschedulable set for an event they
-     * care about; without (an error), or when an event came in during the attempt, it goes to backoffQ.
+     * An attempt that found the pod unschedulable. It waits in the unschedulable set for an event its
+     * rejecting plugins care about (any event, when no plugin is named), or goes to backoffQ when an
+     * event already came in during the attempt.
      */
     public void requeue(QueuedPodInfo qp, Set<String> rejectingPlugins, long podSchedulingCycle) {
+        requeue(qp, rejectingPlugins, podSchedulingCycle, false);
+    }
+
+    /** An attempt that failed with an error (plugin failure, failed bind): the pod goes to backoffQ. */
+    public void requeueAfterError(QueuedPodInfo qp) {
+        requeue(qp, Set.of(), 0, true);
+    }
+
+    private void requeue(QueuedPodInfo qp, Set<String> rejectingPlugins, long podSchedulingCycle, boolean error) {
         lock.lock();
         try {
             String uid = qp.podInfo().uid();
@@ -223,7 +233,7 @@ public final class SchedulingQueue implements AutoCloseable {
             }
             QueuedPodInfo failed = new QueuedPodInfo(qp.podInfo(), clock.instant(), qp.attempts(), qp.initialAttempt(),
                     rejectingPlugins);
-            if (rejectingPlugins.isEmpty() || moveRequestCycle >= podSchedulingCycle) {
+            if (error || moveRequestCycle >= podSchedulingCycle) {
                 queued.put(uid, failed);
                 backoffQ.add(failed);
             } else {

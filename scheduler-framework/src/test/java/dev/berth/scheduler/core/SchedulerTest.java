@@ -267,6 +267,27 @@ class SchedulerTest {
         return found.stream().findFirst().orElseThrow();
     }
 
+    @Test
+    void withNoNodesThePodIsUnschedulableUntilANodeArrives() {
+        try (Scheduler s = scheduler()) {
+            s.onPodAdd(pod("p"));
+            var o = assertInstanceOf(Outcome.Unschedulable.class, s.drain().getFirst());
+            assertEquals("no nodes available to schedule pods", o.error().getMessage());
+            assertTrue(s.queue().isUnschedulable(pod("p").uid()));
+            s.onNodeAdd(node("a"));
+            assertFalse(s.queue().isUnschedulable(pod("p").uid()));
+            assertEquals(1, s.queue().pending().backoff(), "moved out, and waits out its 1s backoff first");
+        }
+    }
+
+    @Test
+    void onlyARealScaleDownOfABoundPodIsAnEvent() {
+        Pod before = Pod.builder("x").nodeName("a").requests("cpu", "2").build();
+        assertTrue(Scheduler.scaledDown(before, Pod.builder("x").nodeName("a").requests("cpu", "1").build()));
+        assertFalse(Scheduler.scaledDown(before, Pod.builder("x").nodeName("a").requests("cpu", "2").label("k", "v").build()));
+        assertFalse(Scheduler.scaledDown(before, Pod.builder("x").nodeName("a").requests("cpu", "3").build()));
+    }
+
     @ParameterizedTest(name = "{0} nodes, percentage {1} -> {2}")
     @CsvSource({
             "50, 0, 50",

@@ -100,9 +100,17 @@ class SchedulingQueueTest {
     @Test
     void anErrorGoesStraightToBackoff() {
         queue.add(pod("p", 0));
-        QueuedPodInfo qp = queue.poll();
-        queue.requeue(qp, Set.of(), queue.schedulingCycle());
+        queue.requeueAfterError(queue.poll());
         assertEquals(1, queue.pending().backoff());
+    }
+
+    @Test
+    void anUnschedulablePodNamingNoPluginWaitsForAnyEvent() {
+        queue.add(pod("p", 0));
+        queue.requeue(queue.poll(), Set.of(), queue.schedulingCycle());
+        assertEquals(1, queue.pending().unschedulable());
+        queue.onEvent(ClusterEvent.NODE_ADD);
+        assertEquals(0, queue.pending().unschedulable());
     }
 
     @Test

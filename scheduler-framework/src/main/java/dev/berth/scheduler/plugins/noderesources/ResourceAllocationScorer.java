@@ -39,20 +39,26 @@ record ResourceAllocationScorer(List<ResourceSpec> resources, boolean useRequest
         long score(long[] requested, long[] allocated, long[] allocatable);
     }
 
+    /** The weighted mean of a per-resource score over the resources the node has (allocatable > 0). */
+    static long weightedMean(List<ResourceSpec> resources, long[] requested, long[] allocatable,
+                             java.util.function.LongBinaryOperator perResource) {
+        long nodeScore = 0, weightSum = 0;
+        for (int i = 0; i < requested.length; i++) {
+            if (allocatable[i] == 0) {
+                continue;
+            }
+            long weight = resources.get(i).weight();
+            nodeScore += perResource.applyAsLong(requested[i], allocatable[i]) * weight;
+            weightSum += weight;
+        }
+        return weightSum == 0 ? 0 : nodeScore / weightSum;
+    }
+
     /** Favors nodes with more capacity left: per resource (free * 100 / capacity), weighted mean. */
     record LeastAllocated(List<ResourceSpec> resources) implements Strategy {
         @Override
         public long score(long[] requested, long[] allocated, long[] allocatable) {
-            long nodeScore = 0, weightSum = 0;
-            for (int i = 0; i < requested.length; i++) {
-                if (allocatable[i] == 0) {
-                    continue;
-                }
-                long weight = resources.get(i).weight();
-                nodeScore += leastRequestedScore(requested[i], allocatable[i]) * weight;
-                weightSum += weight;
-            }
-            return weightSum == 0 ? 0 : nodeScore / weightSum;
+            return weightedMean(resources, requested, allocatable, LeastAllocated::leastRequestedScore);
         }
 
         static long leastRequestedScore(long requested, long capacity) {
@@ -67,16 +73,7 @@ record ResourceAllocationScorer(List<ResourceSpec> resources, boolean useRequest
     record MostAllocated(List<ResourceSpec> resources) implements Strategy {
         @Override
         public long score(long[] requested, long[] allocated, long[] allocatable) {
-            long nodeScore = 0, weightSum = 0;
-            for (int i = 0; i < requested.length; i++) {
-                if (allocatable[i] == 0) {
-                    continue;
-                }
-                long weight = resources.get(i).weight();
-                nodeScore += mostRequestedScore(requested[i], allocatable[i]) * weight;
-                weightSum += weight;
-            }
-            return weightSum == 0 ? 0 : nodeScore / weightSum;
+            return weightedMean(resources, requested, allocatable, MostAllocated::mostRequestedScore);
         }
 
         static long mostRequestedScore(long requested, long capacity) {
