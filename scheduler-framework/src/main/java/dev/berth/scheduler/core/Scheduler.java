@@ -233,8 +233,29 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- the loop ------------------------------------------------------------------------------
 
-    /** Schedules pods until {@link #close()}: pops, attempts, and repeats. */
+    /**
+     * Schedules pods until {@link #close()}: pops, attempts, and repeats. Housekeeping (backoff flush,
+     * the 5-minute leftover flush, expired assumptions) runs every second beside it, as in kube-scheduler.
+     */
     public void run() {
+        Thread keeper = Thread.ofPlatform().daemon().name("berth-scheduler-housekeeping").start(() -> {
+            while (!stopped) {
+                try {
+                    TimeUnit.SECONDS.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                housekeeping();
+            }
+        });
+        try {
+            loop();
+        } finally {
+            keeper.interrupt();
+        }
+    }
+
+    private void loop() {
         while (!stopped) {
             QueuedPodInfo qp;
             try {

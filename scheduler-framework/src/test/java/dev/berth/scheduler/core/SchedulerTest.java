@@ -281,6 +281,28 @@ class SchedulerTest {
     }
 
     @Test
+    void theRunLoopRetriesABackedOffPodOnItsOwn() throws Exception {
+        List<String> bound = new CopyOnWriteArrayList<>();
+        try (Scheduler s = Scheduler.builder(TestPlugins.config("berth"), TestPlugins.registry())
+                .binder((p, n) -> bound.add(p.name() + "->" + n)).build()) {
+            s.onPodAdd(pod("p"));
+            Thread loop = Thread.ofPlatform().start(s::run);
+            // No node yet: the attempt fails; the node's arrival moves the pod to backoffQ, and nothing
+            // but the running loop brings it back to activeQ once its 1s backoff has passed.
+            while (!s.queue().isUnschedulable(pod("p").uid())) {
+                Thread.sleep(5);
+            }
+            s.onNodeAdd(node("a"));
+            for (int i = 0; i < 1000 && bound.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            s.close();
+            loop.join();
+            assertEquals(List.of("p->a"), bound);
+        }
+    }
+
+    @Test
     void onlyARealScaleDownOfABoundPodIsAnEvent() {
         Pod before = Pod.builder("x").nodeName("a").requests("cpu", "2").build();
         assertTrue(Scheduler.scaledDown(before, Pod.builder("x").nodeName("a").requests("cpu", "1").build()));
