@@ -6,6 +6,7 @@
 #   controlplane.sh install          install packages, build and cache the binaries (idempotent)
 #   controlplane.sh start DIR        start etcd + kube-apiserver on loopback; state, logs, kubeconfigs in DIR
 #   controlplane.sh stop DIR         stop what start started and remove DIR's data
+#   controlplane.sh restart-apiserver DIR   restart only kube-apiserver (etcd keeps the data)
 #   controlplane.sh bin              print the directory holding the cached binaries
 #
 # The API server runs with token auth and RBAC on, ServiceAccount and TaintNodesByCondition admission
@@ -97,6 +98,40 @@ current-context: berth-test
 KC
 }
 
+start_apiserver() { # dir: (re)starts kube-apiserver with the ports recorded in dir
+  local dir="$1" etcd_port api_port
+  etcd_port=$(cat "$dir/etcd.port"); api_port=$(cat "$dir/api.port")
+  "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --cert-dir "$dir/certs" --token-auth-file "$dir/tokens.csv" --authorization-mode RBAC \
+    --disable-admission-plugins ServiceAccount,TaintNodesByCondition \
+    --service-account-issuer https://berth.test --service-account-key-file "$dir/sa.crt" \
+    --service-account-signing-key-file "$dir/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
+    --allow-privileged=true --enable-priority-and-fairness=false >>"$dir/apiserver.log" 2>&1 &
+  echo $! > "$dir/apiserver.pid"
+}
+
+wait_ready() { # dir
+  local dir="$1" token api_port
+  token=$(head -n1 "$dir/tokens.csv" | cut -d, -f1); api_port=$(cat "$dir/api.port")
+  for _ in $(seq 1 240); do
+    if curl -sfk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
+restart_apiserver() { # dir
+  local dir="$1"
+  kill "$(cat "$dir/apiserver.pid")" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$(cat "$dir/apiserver.pid")" 2>/dev/null || break; sleep 0.1; done
+  start_apiserver "$dir"
+  wait_ready "$dir" || { tail -20 "$dir/apiserver.log" >&2; log "API server did not come back"; exit 1; }
+  log "API server restarted"
+}
+
 start() {
   local dir="$1"
   install
@@ -118,25 +153,16 @@ TOK
     --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "default=http://127.0.0.1:$peer_port" >"$dir/etcd.log" 2>&1 &
   echo $! > "$dir/etcd.pid"
-  "$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
-    --cert-dir "$dir/certs" --token-auth-file "$dir/tokens.csv" --authorization-mode RBAC \
-    --disable-admission-plugins ServiceAccount,TaintNodesByCondition \
-    --service-account-issuer https://berth.test --service-account-key-file "$dir/sa.crt" \
-    --service-account-signing-key-file "$dir/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-    --allow-privileged=true --enable-priority-and-fairness=false >"$dir/apiserver.log" 2>&1 &
-  echo $! > "$dir/apiserver.pid"
+  echo "$etcd_port" > "$dir/etcd.port"; echo "$api_port" > "$dir/api.port"
+  start_apiserver "$dir"
   kubeconfig "$dir/admin.kubeconfig" "https://127.0.0.1:$api_port" "$token" admin
   kubeconfig "$dir/scheduler.kubeconfig" "https://127.0.0.1:$api_port" "${token}s" berth-scheduler
   kubeconfig "$dir/proxy.kubeconfig" "https://127.0.0.1:$api_port" "${token}p" berth-proxy
   echo "https://127.0.0.1:$api_port" > "$dir/server"
-  for _ in $(seq 1 120); do
-    if curl -sfk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" >/dev/null 2>&1; then
-      log "API server ready at https://127.0.0.1:$api_port (state in $dir)"
-      return 0
-    fi
-    sleep 0.5
-  done
+  if wait_ready "$dir"; then
+    log "API server ready at https://127.0.0.1:$api_port (state in $dir)"
+    return 0
+  fi
   tail -20 "$dir/apiserver.log" >&2
   log "API server did not become ready"
   stop "$dir"
@@ -160,6 +186,7 @@ case "${1:-}" in
   install) install ;;
   start) start "${2:?usage: controlplane.sh start DIR}" ;;
   stop) stop "${2:?usage: controlplane.sh stop DIR}" ;;
+  restart-apiserver) restart_apiserver "${2:?usage: controlplane.sh restart-apiserver DIR}" ;;
   bin) echo "$BIN" ;;
   *) echo "usage: controlplane.sh install | start DIR | stop DIR | bin" >&2; exit 2 ;;
 esac

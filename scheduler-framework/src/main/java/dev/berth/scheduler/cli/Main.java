@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cli;
 
+import dev.berth.scheduler.cluster.SchedulerServer;
 import dev.berth.scheduler.config.ConfigException;
 import dev.berth.scheduler.model.json.ManifestException;
 
@@ -15,7 +16,8 @@ public final class Main {
             usage:
               berth-scheduler simulate --nodes NODES.yaml --pods PODS.yaml [--config FILE] [--plugin-dir DIR]...
                                        [--output table|json] [--explain [NAMESPACE/]POD] [--seed N]
-              berth-scheduler --config FILE [--kubeconfig FILE] [--plugin-dir DIR]... [--leader-elect=true|false] ...
+              berth-scheduler [--config FILE] [--kubeconfig FILE] [--plugin-dir DIR]... [--leader-elect=true|false]
+                              [--leader-elect-resource-name NAME] [--leader-elect-resource-namespace NS]
 
             simulate schedules the pods onto the nodes in memory (no API server) with the profiles of --config
             (kube-scheduler's KubeSchedulerConfiguration, kubescheduler.config.k8s.io/v1; the default profile
@@ -37,9 +39,7 @@ public final class Main {
             if (args[0].equals("simulate")) {
                 return simulate(args, out, err);
             }
-            err.println("berth-scheduler: running against an API server is not part of this build yet;"
-                    + " use 'berth-scheduler simulate' (see --help)");
-            return 2;
+            return cluster(args, err);
         } catch (UsageException e) {
             err.println("berth-scheduler: " + e.getMessage());
             err.print(USAGE);
@@ -94,6 +94,57 @@ public final class Main {
         }
         out.print(output.equals("json") ? Simulate.json(placements) : Simulate.table(placements));
         return 0;
+    }
+
+    /** Runs against the API server until SIGTERM; flags follow kube-scheduler's. */
+    private static int cluster(String[] args, PrintStream err) {
+        Path config = null;
+        String kubeconfig = null, leaseName = null, leaseNamespace = null;
+        Boolean leaderElect = null;
+        List<Path> pluginDirs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+            if (value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            }
+            switch (flag) {
+                case "--config" -> config = existing(flag, required(flag, value));
+                case "--kubeconfig" -> kubeconfig = required(flag, value);
+                case "--plugin-dir" -> pluginDirs.add(existing(flag, required(flag, value)));
+                case "--leader-elect" -> leaderElect = value == null || Boolean.parseBoolean(value);
+                case "--leader-elect-resource-name" -> leaseName = required(flag, value);
+                case "--leader-elect-resource-namespace" -> leaseNamespace = required(flag, value);
+                default -> throw new UsageException("unknown flag " + flag);
+            }
+        }
+        SchedulerServer server;
+        try {
+            // Losing the lease ends the process, as kube-scheduler does; the Deployment restarts it as a candidate.
+            server = SchedulerServer.start(new SchedulerServer.Options(config, kubeconfig, pluginDirs, leaderElect,
+                    leaseName, leaseNamespace, () -> Runtime.getRuntime().halt(1)));
+        } catch (java.io.IOException e) {
+            err.println("berth-scheduler: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "berth-scheduler-shutdown"));
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String required(String flag, String value) {
+        if (value == null) {
+            throw new UsageException("flag " + flag + " needs a value");
+        }
+        return value;
     }
 
     private static Path existing(String flag, String value) {
