@@ -36,12 +36,15 @@ public final class KubeConnection {
     private static final MediaType STRATEGIC_MERGE = MediaType.get("application/strategic-merge-patch+json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Sees every request as "SOURCE METHOD path?query", SOURCE naming the credentials (tests compare calls with RBAC). */
+    static volatile Consumer<String> requestObserver = r -> {};
+
     private final String server;
     private final OkHttpClient http;
     private final OkHttpClient watchHttp;
     private final RateLimiter limiter;
 
-    private KubeConnection(ApiClient client, float qps, int burst) {
+    private KubeConnection(ApiClient client, String source, float qps, int burst) {
         this.server = client.getBasePath().replaceAll("/+$", "");
         // client-java applies credentials per request inside ApiClient, not in OkHttp: do the same here.
         OkHttpClient base = client.getHttpClient().newBuilder().addInterceptor(chain -> {
@@ -52,6 +55,8 @@ public final class KubeConnection {
             } catch (io.kubernetes.client.openapi.ApiException e) {
                 throw new IOException("applying credentials: " + e.getMessage(), e);
             }
+            requestObserver.accept(source + " " + chain.request().method() + " " + chain.request().url().encodedPath()
+                    + (chain.request().url().encodedQuery() == null ? "" : "?" + chain.request().url().encodedQuery()));
             Request.Builder b = chain.request().newBuilder();
             headers.forEach(b::header);
             return chain.proceed(b.build());
@@ -68,21 +73,26 @@ public final class KubeConnection {
      */
     public static KubeConnection connect(String kubeconfig, float qps, int burst) throws IOException {
         ApiClient client;
+        String source;
         if (kubeconfig != null && !kubeconfig.isEmpty()) {
+            source = kubeconfig;
             client = fromFile(Path.of(kubeconfig));
         } else if (System.getenv("KUBERNETES_SERVICE_HOST") != null
                 && Files.exists(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token"))) {
+            source = "in-cluster";
             client = ClientBuilder.cluster().build();
         } else if (System.getenv("KUBECONFIG") != null && !System.getenv("KUBECONFIG").isEmpty()) {
-            client = fromFile(Path.of(System.getenv("KUBECONFIG").split(java.io.File.pathSeparator)[0]));
+            source = System.getenv("KUBECONFIG").split(java.io.File.pathSeparator)[0];
+            client = fromFile(Path.of(source));
         } else {
             Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
             if (!Files.exists(home)) {
                 throw new IOException("no kubeconfig: not in a cluster, $KUBECONFIG unset and " + home + " missing; pass --kubeconfig");
             }
+            source = home.toString();
             client = fromFile(home);
         }
-        return new KubeConnection(client, qps, burst);
+        return new KubeConnection(client, source, qps, burst);
     }
 
     private static ApiClient fromFile(Path file) throws IOException {

@@ -34,7 +34,12 @@ public final class SchedulerServer implements AutoCloseable {
      * @param onLostLease called when this replica loses the lease after leading (the binary exits)
      */
     public record Options(Path config, String kubeconfig, List<Path> pluginDirs, Boolean leaderElect,
-                          String leaseName, String leaseNamespace, Runnable onLostLease) {}
+                          String leaseName, String leaseNamespace, Runnable onLostLease, PluginRegistry registry) {
+        public Options(Path config, String kubeconfig, List<Path> pluginDirs, Boolean leaderElect, String leaseName,
+                       String leaseNamespace, Runnable onLostLease) {
+            this(config, kubeconfig, pluginDirs, leaderElect, leaseName, leaseNamespace, onLostLease, null);
+        }
+    }
 
     private final Scheduler scheduler;
     private final EventWriter events;
@@ -63,7 +68,7 @@ public final class SchedulerServer implements AutoCloseable {
 
     /** Loads the configuration, connects, syncs the caches and starts scheduling. */
     public static SchedulerServer start(Options options) throws IOException, InterruptedException {
-        PluginRegistry registry = PluginRegistry.load(options.pluginDirs());
+        PluginRegistry registry = options.registry() != null ? options.registry() : PluginRegistry.load(options.pluginDirs());
         SchedulerConfiguration config = options.config() == null ? ConfigLoader.defaults(registry)
                 : ConfigLoader.load(options.config(), registry);
         String kubeconfig = options.kubeconfig() != null ? options.kubeconfig() : config.clientConnection().kubeconfig();
@@ -111,7 +116,7 @@ public final class SchedulerServer implements AutoCloseable {
         }
         String ns = options.leaseNamespace() != null ? options.leaseNamespace() : le.resourceNamespace();
         String name = options.leaseName() != null ? options.leaseName() : le.resourceName();
-        String identity = instance + "_" + UUID.randomUUID();
+        String identity = instance + "_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().substring(0, 8);
         server.lock = new LeaseLock(conn, ns, name, identity);
         server.elector = new LeaderElector(new LeaderElectionConfig(server.lock, le.leaseDuration(), le.renewDeadline(),
                 le.retryPeriod()));

@@ -64,6 +64,15 @@ class ClusterSchedulerIT {
     }
 
     static void node(String name, String cpu, String labels, String spec) throws Exception {
+        nodeFor(cp, name, cpu, labels, spec);
+    }
+
+    static void nodeFor(ControlPlane cp, String name, String cpu, String labels) throws Exception {
+        nodeFor(cp, name, cpu, labels, "");
+    }
+
+    /** A fake node: no kubelet, its status says what it has. */
+    static void nodeFor(ControlPlane cp, String name, String cpu, String labels, String spec) throws Exception {
         cp.create("/api/v1/nodes", """
                 apiVersion: v1
                 kind: Node
