@@ -3,7 +3,6 @@ package dev.berth.proxy.trace;
 import dev.berth.proxy.model.Protocol;
 import dev.berth.proxy.net.Cidr;
 import dev.berth.proxy.net.IpAddress;
-import dev.berth.proxy.rules.Chains;
 import dev.berth.proxy.rules.JumpRules;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,11 +33,9 @@ public final class PacketTracer {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("inconsistent rules:\n" + String.join("\n", problems));
         }
-        for (var jump : JumpRules.PROXY) {
-            dump.append(jump.table().iptablesName(), jump.restoreLine());
-        }
-        if (dump.hasChain("filter", Chains.KUBELET_FIREWALL)) {
-            for (var jump : JumpRules.KUBELET) {
+        // Jumps go in only where their target chain exists, so hand-written partial rule sets trace too.
+        for (var jump : java.util.stream.Stream.concat(JumpRules.PROXY.stream(), JumpRules.KUBELET.stream()).toList()) {
+            if (dump.hasChain(jump.table().iptablesName(), jump.targetChain())) {
                 dump.append(jump.table().iptablesName(), jump.restoreLine());
             }
         }
