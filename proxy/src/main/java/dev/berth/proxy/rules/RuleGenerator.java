@@ -91,6 +91,8 @@ public final class RuleGenerator {
         private final Lines skippedNatChains = new Lines(1 << 12);
         private final Lines skippedNatRules = new Lines(1 << 14);
         private final Set<String> activeNatChains = new HashSet<>();
+        /** Endpoint chain names of the service port being written; each name costs a SHA-256. */
+        private final Map<String, String> sepNames = new HashMap<>();
         private boolean largeClusterMode;
 
         Run(ProxyState state, NodeConfig config, Set<NamespacedName> changed) {
@@ -228,6 +230,7 @@ public final class RuleGenerator {
             var name = svc.nameString();
             var proto = svc.protocol();
             var cat = EndpointCategories.of(endpoints, svc, config);
+            sepNames.clear();
 
             var clusterPolicyChain = svc.clusterPolicyChain();
             var usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
@@ -470,8 +473,9 @@ public final class RuleGenerator {
             }
         }
 
-        private static String endpointChain(ServicePortInfo svc, EndpointInfo ep) {
-            return ChainNames.endpointChain(svc.nameString(), svc.protocol(), ep.hostPort());
+        private String endpointChain(ServicePortInfo svc, EndpointInfo ep) {
+            return sepNames.computeIfAbsent(ep.hostPort(),
+                    hostPort -> ChainNames.endpointChain(svc.nameString(), svc.protocol(), hostPort));
         }
 
         /** The last KUBE-SERVICES rule: anything else addressed to the node may be a NodePort. */
