@@ -1,0 +1,24 @@
+package dev.berth.proxy.rules;
+
+import java.util.Set;
+
+/**
+ * The output of one generation.
+ *
+ * @param restoreInput     {@code iptables-restore --noflush} input: a {@code *filter} then a {@code *nat} section
+ * @param filterChains     chain lines written in the filter table
+ * @param filterRules      rule lines written in the filter table
+ * @param natChains        chain lines written in the nat table
+ * @param natRules         rule lines written in the nat table
+ * @param natRulesTotal    nat rules the full ruleset has, including those of services a partial generation skipped
+ * @param activeNatChains  every per-service nat chain the ruleset uses, written or skipped; nat chains with
+ *                         a service-chain prefix not in this set are stale
+ * @param servicePorts     service ports rules were generated for
+ * @param endpoints        endpoints known for those service ports
+ */
+public record RuleSet(String restoreInput, int filterChains, int filterRules, int natChains, int natRules,
+                      int natRulesTotal, Set<String> activeNatChains, int servicePorts, int endpoints) {
+    public RuleSet {
+        activeNatChains = Set.copyOf(activeNatChains);
+    }
+}
