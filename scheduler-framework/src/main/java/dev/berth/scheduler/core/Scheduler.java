@@ -267,7 +267,13 @@ public final class Scheduler implements AutoCloseable {
             if (qp == null) {
                 return;
             }
-            scheduleOne(qp);
+            try {
+                scheduleOne(qp);
+            } catch (RuntimeException e) {
+                // One pod's trouble must never stop the scheduling of every other pod.
+                LOG.error("scheduling attempt crashed pod={}", qp.pod().key(), e);
+                queue.requeueAfterError(qp);
+            }
         }
     }
 
@@ -306,7 +312,8 @@ public final class Scheduler implements AutoCloseable {
         Pod pod = qp.pod();
         long start = System.nanoTime();
         Framework fwk = profiles.get(pod.schedulerName());
-        if (fwk == null || cache.isAssumed(pod.uid())) {
+        // Already assumed, or already bound as the watch reports it: nothing to schedule.
+        if (fwk == null || cache.contains(pod.uid())) {
             queue.done(pod.uid());
             return null;
         }
@@ -332,7 +339,13 @@ public final class Scheduler implements AutoCloseable {
             return emit(new Outcome.Failed(pod, fwk.profileName(), "schedule", e.getMessage(), since(start)));
         }
         String node = result.node();
-        cache.assumePod(pod, node);
+        try {
+            cache.assumePod(pod, node);
+        } catch (IllegalStateException e) {
+            // The watch delivered the pod as bound while this cycle ran.
+            queue.done(pod.uid());
+            return emit(new Outcome.Failed(pod, fwk.profileName(), "assume", e.getMessage(), since(start)));
+        }
         Pod assumed = pod.withNodeName(node);
 
         Status reserve = fwk.runReserve(state, assumed, node);

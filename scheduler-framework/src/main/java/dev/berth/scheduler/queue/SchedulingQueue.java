@@ -51,6 +51,8 @@ public final class SchedulingQueue implements AutoCloseable {
     private final Map<String, QueuedPodInfo> gated = new HashMap<>();
     private final Map<String, QueuedPodInfo> queued = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
+    // Pods deleted (or bound elsewhere) during their attempt: the attempt's requeue must not bring them back.
+    private final Set<String> goneWhileInFlight = new HashSet<>();
     private long schedulingCycle;
     private long moveRequestCycle = -1;
     private boolean closed;
@@ -151,6 +153,9 @@ public final class SchedulingQueue implements AutoCloseable {
             }
             unschedulable.remove(uid);
             gated.remove(uid);
+            if (inFlight.contains(uid)) {
+                goneWhileInFlight.add(uid);
+            }
         } finally {
             lock.unlock();
         }
@@ -204,6 +209,7 @@ public final class SchedulingQueue implements AutoCloseable {
         lock.lock();
         try {
             inFlight.remove(uid);
+            goneWhileInFlight.remove(uid);
         } finally {
             lock.unlock();
         }
@@ -228,7 +234,7 @@ public final class SchedulingQueue implements AutoCloseable {
         try {
             String uid = qp.podInfo().uid();
             inFlight.remove(uid);
-            if (queued.containsKey(uid) || unschedulable.containsKey(uid) || closed) {
+            if (goneWhileInFlight.remove(uid) || queued.containsKey(uid) || unschedulable.containsKey(uid) || closed) {
                 return;
             }
             QueuedPodInfo failed = new QueuedPodInfo(qp.podInfo(), clock.instant(), qp.attempts(), qp.initialAttempt(),

@@ -5,6 +5,7 @@ import dev.berth.scheduler.framework.Code;
 import dev.berth.scheduler.framework.CycleState;
 import dev.berth.scheduler.framework.NodeInfo;
 import dev.berth.scheduler.framework.Plugin;
+import dev.berth.scheduler.framework.QueuedPodInfo;
 import dev.berth.scheduler.framework.Status;
 import dev.berth.scheduler.model.Node;
 import dev.berth.scheduler.model.Pod;
@@ -299,6 +300,19 @@ class SchedulerTest {
             s.close();
             loop.join();
             assertEquals(List.of("p->a"), bound);
+        }
+    }
+
+    @Test
+    void aPodTheWatchAlreadyReportsBoundIsNotScheduledAgain() {
+        try (Scheduler s = scheduler()) {
+            s.onNodeAdd(node("a"));
+            s.onPodAdd(pod("p"));
+            QueuedPodInfo qp = s.queue().poll();
+            // Between pop and attempt, another party bound the pod and the watch told the cache.
+            s.cache().addPod(pod("p").withNodeName("a"));
+            assertEquals(null, s.scheduleOne(qp));
+            assertEquals(new dev.berth.scheduler.queue.SchedulingQueue.Pending(0, 0, 0, 0), s.queue().pending());
         }
     }
 

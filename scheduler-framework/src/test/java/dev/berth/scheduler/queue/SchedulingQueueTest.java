@@ -147,6 +147,21 @@ class SchedulingQueueTest {
     }
 
     @Test
+    void aPodDeletedDuringItsAttemptIsNotBroughtBackByTheAttemptsFailure() {
+        queue.add(pod("p", 0));
+        QueuedPodInfo qp = queue.poll();
+        queue.delete(qp.podInfo().uid());
+        queue.requeueAfterError(qp);
+        assertEquals(new SchedulingQueue.Pending(0, 0, 0, 0), queue.pending());
+
+        queue.add(pod("q", 0));
+        QueuedPodInfo q = queue.poll();
+        queue.delete(q.podInfo().uid());
+        queue.requeue(q, Set.of("NodeAffinity"), queue.schedulingCycle());
+        assertEquals(new SchedulingQueue.Pending(0, 0, 0, 0), queue.pending());
+    }
+
+    @Test
     void deletedPodsLeaveEveryQueue() {
         queue.add(pod("a", 0));
         queue.add(pod("b", 0));
