@@ -20,7 +20,7 @@ public final class GaugeFunction implements Collector {
 
     GaugeFunction(String name, String help, String labelName, List<String> alwaysPresent,
                   Supplier<? extends Map<String, ? extends Number>> values) {
-        new Series<>(name, List.of(labelName), Object::new); // validates the label name
+        Series.checkLabelNames(name, List.of(labelName));
         this.name = name;
         this.help = help;
         this.labelName = labelName;

@@ -88,7 +88,11 @@ public final class Metrics {
         return registry.scrape();
     }
 
-    /** One scheduling attempt of {@code profile} ended with {@code result} ({@link #SCHEDULED}, ...). */
+    /**
+     * One scheduling attempt of {@code profile} ended with {@code result} ({@link #SCHEDULED}, ...).
+     * kube-scheduler times an attempt from the start of its scheduling cycle; a scheduled attempt is
+     * recorded once the bind succeeded, so the duration includes binding.
+     */
     public void recordAttempt(String profile, String result, long nanos) {
         attempts.labels(result, profile).inc();
         attemptDuration.labels(result, profile).observeNanos(nanos);

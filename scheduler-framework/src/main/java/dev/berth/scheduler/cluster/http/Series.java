@@ -30,14 +30,7 @@ final class Series<T> {
     private final T unlabelled;
 
     Series(String metric, List<String> labelNames, Supplier<T> factory) {
-        for (String label : labelNames) {
-            if (!LABEL_NAME.matcher(label).matches() || label.startsWith("__") || label.equals("le")) {
-                throw new IllegalArgumentException("metric " + metric + ": invalid label name '" + label + "'");
-            }
-        }
-        if (labelNames.stream().distinct().count() != labelNames.size()) {
-            throw new IllegalArgumentException("metric " + metric + ": duplicate label names " + labelNames);
-        }
+        checkLabelNames(metric, labelNames);
         this.metric = metric;
         this.labelNames = List.copyOf(labelNames);
         this.factory = factory;
@@ -52,8 +45,16 @@ final class Series<T> {
         }
     }
 
-    List<String> labelNames() {
-        return labelNames;
+    /** Rejects names Prometheus does not accept, names it reserves ({@code __*}, {@code le}) and repeats. */
+    static void checkLabelNames(String metric, List<String> labelNames) {
+        for (String label : labelNames) {
+            if (label == null || !LABEL_NAME.matcher(label).matches() || label.startsWith("__") || label.equals("le")) {
+                throw new IllegalArgumentException("metric " + metric + ": invalid label name '" + label + "'");
+            }
+        }
+        if (labelNames.stream().distinct().count() != labelNames.size()) {
+            throw new IllegalArgumentException("metric " + metric + ": duplicate label names " + labelNames);
+        }
     }
 
     /** The child of a family without labels. */
