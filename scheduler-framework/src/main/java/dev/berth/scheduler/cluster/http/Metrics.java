@@ -45,7 +45,7 @@ public final class Metrics {
     private final Registry registry = new Registry();
     private final Counter attempts;
     private final Histogram attemptDuration;
-    private final Histogram algorithmDuration;
+    private final Histogram.Child algorithmDuration;
     private final Histogram extensionPointDuration;
     private final Histogram pluginDuration;
     private final Counter queueIncoming;
@@ -61,7 +61,7 @@ public final class Metrics {
                 Histogram.exponentialBuckets(0.001, 2, 15), "result", "profile");
         algorithmDuration = registry.histogram("scheduler_scheduling_algorithm_duration_seconds",
                 "Seconds spent filtering and scoring nodes for one pod.",
-                Histogram.exponentialBuckets(0.001, 2, 15));
+                Histogram.exponentialBuckets(0.001, 2, 15)).labels();
         extensionPointDuration = registry.histogram("scheduler_framework_extension_point_duration_seconds",
                 "Seconds taken by all plugins of one extension point together, for one pod.",
                 Histogram.exponentialBuckets(0.0001, 2, 12), "extension_point", "status", "profile");
@@ -104,7 +104,7 @@ public final class Metrics {
 
     /** The filter-and-score part of one attempt. */
     public void recordAlgorithm(long nanos) {
-        algorithmDuration.labels().observeNanos(nanos);
+        algorithmDuration.observeNanos(nanos);
     }
 
     public void recordAlgorithm(Duration d) {

@@ -57,12 +57,6 @@ final class Series<T> {
         }
     }
 
-    /** The child of a family without labels. */
-    T get() {
-        arity(0);
-        return unlabelled;
-    }
-
     @SuppressWarnings("unchecked")
     T get(String a) {
         arity(1);
