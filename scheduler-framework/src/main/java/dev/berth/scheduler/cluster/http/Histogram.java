@@ -1,0 +1,161 @@
+package dev.berth.scheduler.cluster.http;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A distribution of observations per label combination over fixed upper bounds ({@code # TYPE
+ * histogram}): cumulative {@code _bucket{le="..."}} counts ending in {@code +Inf}, then {@code _sum}
+ * and {@code _count}. An observation is a binary search and two adder updates.
+ */
+public final class Histogram implements Collector {
+    /** The observations of one label combination. */
+    public static final class Child {
+        private final double[] bounds;
+        private final LongAdder[] buckets;
+        private final DoubleAdder sum = new DoubleAdder();
+
+        private Child(double[] bounds) {
+            this.bounds = bounds;
+            this.buckets = new LongAdder[bounds.length + 1];
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+        }
+
+        /** Records one value; a value equal to a bound falls in that bound's bucket ({@code le} is inclusive). */
+        public void observe(double value) {
+            int i = Arrays.binarySearch(bounds, value);
+            // Not found gives -(insertion point) - 1; NaN lands past the last bound, in +Inf.
+            buckets[i >= 0 ? i : -i - 1].increment();
+            sum.add(value);
+        }
+
+        /** Records a duration given in nanoseconds, in seconds. */
+        public void observeNanos(long nanos) {
+            observe(nanos / 1e9);
+        }
+
+        /** Records a duration, in seconds. */
+        public void observe(Duration d) {
+            observe(d.toNanos() / 1e9);
+        }
+
+        /** The number of observations so far. */
+        public long count() {
+            long n = 0;
+            for (LongAdder b : buckets) {
+                n += b.sum();
+            }
+            return n;
+        }
+
+        public double sum() {
+            return sum.sum();
+        }
+    }
+
+    /**
+     * {@code count} bounds starting at {@code start}, each {@code factor} times the one before, computed
+     * by repeated multiplication as the Go client does so the bounds print identically.
+     */
+    public static double[] exponentialBuckets(double start, double factor, int count) {
+        if (count < 1 || start <= 0 || factor <= 1) {
+            throw new IllegalArgumentException("exponential buckets need count >= 1, start > 0 and factor > 1, got "
+                    + count + ", " + start + ", " + factor);
+        }
+        double[] out = new double[count];
+        double b = start;
+        for (int i = 0; i < count; i++) {
+            out[i] = b;
+            b *= factor;
+        }
+        return out;
+    }
+
+    private final String name;
+    private final String help;
+    private final double[] bounds;
+    private final String[] boundLabels;
+    private final Series<Child> series;
+
+    Histogram(String name, String help, double[] bounds, List<String> labelNames) {
+        if (bounds.length == 0) {
+            throw new IllegalArgumentException("histogram " + name + " needs at least one bucket bound");
+        }
+        for (int i = 0; i < bounds.length; i++) {
+            if (Double.isNaN(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
+                throw new IllegalArgumentException("histogram " + name + ": bucket bounds must increase strictly, got "
+                        + Arrays.toString(bounds));
+            }
+        }
+        this.name = name;
+        this.help = help;
+        // An explicit +Inf bound is implied anyway; drop it so it is not written twice.
+        this.bounds = bounds[bounds.length - 1] == Double.POSITIVE_INFINITY
+                ? Arrays.copyOf(bounds, bounds.length - 1) : bounds.clone();
+        this.boundLabels = new String[this.bounds.length + 1];
+        for (int i = 0; i < this.bounds.length; i++) {
+            boundLabels[i] = TextFormat.formatDouble(this.bounds[i]);
+        }
+        boundLabels[this.bounds.length] = "+Inf";
+        this.series = new Series<>(name, labelNames, () -> new Child(this.bounds));
+    }
+
+    /** The child for these label values, given in the order the label names were declared. */
+    public Child labels(String... values) {
+        return series.get(values);
+    }
+
+    public Child labels(String value) {
+        return series.get(value);
+    }
+
+    public Child labels(String a, String b) {
+        return series.get(a, b);
+    }
+
+    public Child labels(String a, String b, String c) {
+        return series.get(a, b, c);
+    }
+
+    /** The upper bounds, without the implied {@code +Inf}. */
+    public double[] bounds() {
+        return bounds.clone();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+
+    @Override
+    public void writeTo(StringBuilder out) {
+        var entries = series.entries();
+        if (entries.isEmpty()) {
+            return;
+        }
+        TextFormat.appendHeader(out, name, help, "histogram");
+        String bucket = name + "_bucket";
+        for (var e : entries) {
+            String labels = e.labels();
+            String prefix = labels.isEmpty() ? "" : labels + ",";
+            long cumulative = 0;
+            // _count is the +Inf bucket, read once, so a scrape racing observations stays self-consistent.
+            for (int i = 0; i < boundLabels.length; i++) {
+                cumulative += e.child().buckets[i].sum();
+                TextFormat.appendSample(out, bucket, prefix + "le=\"" + boundLabels[i] + "\"", Long.toString(cumulative));
+            }
+            TextFormat.appendSample(out, name + "_sum", labels, TextFormat.formatDouble(e.child().sum()));
+            TextFormat.appendSample(out, name + "_count", labels, Long.toString(cumulative));
+        }
+    }
+}
