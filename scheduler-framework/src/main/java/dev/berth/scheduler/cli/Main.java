@@ -18,6 +18,7 @@ public final class Main {
                                        [--output table|json] [--explain [NAMESPACE/]POD] [--seed N]
               berth-scheduler [--config FILE] [--kubeconfig FILE] [--plugin-dir DIR]... [--leader-elect=true|false]
                               [--leader-elect-resource-name NAME] [--leader-elect-resource-namespace NS]
+                              [--secure-port|--healthz-port PORT (10259; 0: off)] [--bind-address ADDR]
 
             simulate schedules the pods onto the nodes in memory (no API server) with the profiles of --config
             (kube-scheduler's KubeSchedulerConfiguration, kubescheduler.config.k8s.io/v1; the default profile
@@ -101,6 +102,8 @@ public final class Main {
         Path config = null;
         String kubeconfig = null, leaseName = null, leaseNamespace = null;
         Boolean leaderElect = null;
+        int healthzPort = 10259;
+        String bindAddress = "0.0.0.0";
         List<Path> pluginDirs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -116,6 +119,9 @@ public final class Main {
                 case "--leader-elect" -> leaderElect = value == null || Boolean.parseBoolean(value);
                 case "--leader-elect-resource-name" -> leaseName = required(flag, value);
                 case "--leader-elect-resource-namespace" -> leaseNamespace = required(flag, value);
+                // kube-scheduler's --secure-port serves these endpoints; here they are plain HTTP. 0 turns them off.
+                case "--secure-port", "--healthz-port" -> healthzPort = Integer.parseInt(required(flag, value));
+                case "--bind-address" -> bindAddress = required(flag, value);
                 default -> throw new UsageException("unknown flag " + flag);
             }
         }
@@ -123,7 +129,8 @@ public final class Main {
         try {
             // Losing the lease ends the process, as kube-scheduler does; the Deployment restarts it as a candidate.
             server = SchedulerServer.start(new SchedulerServer.Options(config, kubeconfig, pluginDirs, leaderElect,
-                    leaseName, leaseNamespace, () -> Runtime.getRuntime().halt(1)));
+                    leaseName, leaseNamespace, () -> Runtime.getRuntime().halt(1), null,
+                    healthzPort == 0 ? null : new java.net.InetSocketAddress(bindAddress, healthzPort)));
         } catch (java.io.IOException e) {
             err.println("berth-scheduler: " + e.getMessage());
             return 1;

@@ -2,7 +2,13 @@ package dev.berth.scheduler.cluster;
 
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import dev.berth.scheduler.cluster.http.Health;
+import dev.berth.scheduler.cluster.http.HealthServer;
+import dev.berth.scheduler.cluster.http.Metrics;
 import dev.berth.scheduler.config.ConfigLoader;
+import dev.berth.scheduler.core.SchedulerMetrics;
+import dev.berth.scheduler.framework.Code;
+import dev.berth.scheduler.framework.ExtensionPoint;
 import dev.berth.scheduler.config.SchedulerConfiguration;
 import dev.berth.scheduler.core.Scheduler;
 import dev.berth.scheduler.framework.runtime.PluginRegistry;
@@ -14,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +41,16 @@ public final class SchedulerServer implements AutoCloseable {
      * @param onLostLease called when this replica loses the lease after leading (the binary exits)
      */
     public record Options(Path config, String kubeconfig, List<Path> pluginDirs, Boolean leaderElect,
-                          String leaseName, String leaseNamespace, Runnable onLostLease, PluginRegistry registry) {
+                          String leaseName, String leaseNamespace, Runnable onLostLease, PluginRegistry registry,
+                          InetSocketAddress healthz) {
         public Options(Path config, String kubeconfig, List<Path> pluginDirs, Boolean leaderElect, String leaseName,
                        String leaseNamespace, Runnable onLostLease) {
-            this(config, kubeconfig, pluginDirs, leaderElect, leaseName, leaseNamespace, onLostLease, null);
+            this(config, kubeconfig, pluginDirs, leaderElect, leaseName, leaseNamespace, onLostLease, null, null);
+        }
+
+        public Options(Path config, String kubeconfig, List<Path> pluginDirs, Boolean leaderElect, String leaseName,
+                       String leaseNamespace, Runnable onLostLease, PluginRegistry registry) {
+            this(config, kubeconfig, pluginDirs, leaderElect, leaseName, leaseNamespace, onLostLease, registry, null);
         }
     }
 
@@ -51,6 +64,8 @@ public final class SchedulerServer implements AutoCloseable {
     private volatile LeaseLock lock;
     private volatile boolean leading;
     private volatile boolean closing;
+    private volatile boolean synced;
+    private volatile HealthServer health;
 
     private SchedulerServer(Scheduler scheduler, EventWriter events, Reflector<Node> nodes, Reflector<Pod> pods) {
         this.scheduler = scheduler;
@@ -75,8 +90,10 @@ public final class SchedulerServer implements AutoCloseable {
         KubeConnection conn = KubeConnection.connect(kubeconfig, config.clientConnection().qps(), config.clientConnection().burst());
         String instance = InetAddress.getLocalHost().getHostName();
         EventWriter events = new EventWriter(conn, instance);
+        Metrics metrics = new Metrics();
         Scheduler scheduler = Scheduler.builder(config, registry::factory)
-                .binder(new ApiBinder(conn)).outcomes(events::report).build();
+                .binder(new ApiBinder(conn)).outcomes(events::report).metrics(exporting(metrics)).build();
+        metrics.setPendingSupplier(() -> Metrics.byQueue(scheduler.queue().pending()));
         Reflector<Node> nodes = new Reflector<>(conn, "nodes", "/api/v1/nodes", null, ModelReader::node,
                 new Reflector.Handler<>() {
                     public void onAdd(Node n) { scheduler.onNodeAdd(n); }
@@ -99,12 +116,20 @@ public final class SchedulerServer implements AutoCloseable {
                     }
                 });
         SchedulerServer server = new SchedulerServer(scheduler, events, nodes, pods);
+        if (options.healthz() != null) {
+            server.health = HealthServer.start(options.healthz(), metrics.registry(),
+                    () -> server.closing ? Health.failing("shutting down") : Health.ok(),
+                    () -> server.closing ? Health.failing("shutting down")
+                            : server.synced ? Health.ok() : Health.failing("caches not synced"));
+            LOG.info("serving /healthz /readyz /metrics address={}", server.health.address());
+        }
         nodes.start();
         pods.start();
         if (!nodes.awaitSynced(Duration.ofMinutes(2)) || !pods.awaitSynced(Duration.ofMinutes(2))) {
             server.close();
             throw new IOException("could not list nodes and pods from " + conn.server() + " within 2 minutes");
         }
+        server.synced = true;
         LOG.info("caches synced server={} profiles={} nodes={}", conn.server(), scheduler.profiles().keySet(),
                 scheduler.cache().nodeCount());
         SchedulerConfiguration.LeaderElection le = config.leaderElection();
@@ -175,7 +200,39 @@ public final class SchedulerServer implements AutoCloseable {
         nodes.close();
         pods.close();
         events.close();
+        if (health != null) {
+            health.close();
+        }
         done.countDown();
         leading = false;
+    }
+
+    /** The port /healthz, /readyz and /metrics are served on, or -1. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
+    }
+
+    private static SchedulerMetrics exporting(Metrics m) {
+        return new SchedulerMetrics() {
+            @Override
+            public void attempt(String profile, String result, long nanos) {
+                m.recordAttempt(profile, result, nanos);
+            }
+
+            @Override
+            public void algorithm(long nanos) {
+                m.recordAlgorithm(nanos);
+            }
+
+            @Override
+            public void extensionPoint(ExtensionPoint point, Code status, String profile, long nanos) {
+                m.recordExtensionPoint(point, status, profile, nanos);
+            }
+
+            @Override
+            public void plugin(String plugin, ExtensionPoint point, Code status, long nanos) {
+                m.recordPlugin(plugin, point, status, nanos);
+            }
+        };
     }
 }

@@ -14,6 +14,7 @@ public final class CycleState {
     private final ConcurrentHashMap<Key<?>, Object> data = new ConcurrentHashMap<>();
     private final Set<String> skipFilter = ConcurrentHashMap.newKeySet();
     private final Set<String> skipScore = ConcurrentHashMap.newKeySet();
+    private volatile boolean recordPluginMetrics;
 
     public <T> void write(Key<T> key, T value) {
         data.put(key, value);
@@ -32,6 +33,15 @@ public final class CycleState {
             throw new IllegalStateException("cycle state has no '" + key.name() + "' (its Pre* step did not run)");
         }
         return v;
+    }
+
+    /** Whether this cycle times each plugin call (a sample of cycles, to keep the cost low). */
+    public boolean recordPluginMetrics() {
+        return recordPluginMetrics;
+    }
+
+    public void recordPluginMetrics(boolean on) {
+        recordPluginMetrics = on;
     }
 
     /** Plugins whose PreFilter returned Skip: their Filter is not called this cycle. */

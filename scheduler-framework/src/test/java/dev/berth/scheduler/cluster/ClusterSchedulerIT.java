@@ -49,7 +49,7 @@ class ClusterSchedulerIT {
                     args: {scoringStrategy: {type: MostAllocated}}
                 """);
         server = SchedulerServer.start(new SchedulerServer.Options(config, cp.adminKubeconfig.toString(), List.of(),
-                false, null, null, null));
+                false, null, null, null, null, new java.net.InetSocketAddress("127.0.0.1", 0)));
     }
 
     @AfterAll
@@ -221,6 +221,26 @@ class ClusterSchedulerIT {
                 return false;
             }
         });
+    }
+
+    @Test
+    void healthReadinessAndMetricsAreServed() throws Exception {
+        pod("metered", "berth-a", "100m", "");
+        awaitBound("metered");
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.healthPort();
+        for (String path : List.of("/healthz", "/readyz")) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+            assertEquals("ok", r.body().strip(), path);
+        }
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("scheduler_schedule_attempts_total{profile=\"berth-a\",result=\"scheduled\"}"), metrics);
+        assertTrue(metrics.contains("scheduler_pending_pods{queue=\"active\"}"), metrics);
+        assertTrue(metrics.contains("scheduler_framework_extension_point_duration_seconds_bucket{extension_point=\"Bind\""), metrics);
+        assertTrue(metrics.contains("scheduler_scheduling_attempt_duration_seconds_count"), metrics);
     }
 
     @Test

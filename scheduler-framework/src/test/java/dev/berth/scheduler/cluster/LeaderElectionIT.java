@@ -56,7 +56,7 @@ class LeaderElectionIT {
 
     private static Process replica(String name) throws Exception {
         Process p = new ProcessBuilder(ROOT.resolve("bin/berth-scheduler").toString(), "--kubeconfig",
-                cp.adminKubeconfig.toString(), "--config", dir.resolve("config.yaml").toString())
+                cp.adminKubeconfig.toString(), "--config", dir.resolve("config.yaml").toString(), "--healthz-port", "0")
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
         PROCESSES.add(p);
         return p;

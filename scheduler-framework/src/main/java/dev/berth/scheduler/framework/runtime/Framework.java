@@ -2,6 +2,7 @@ package dev.berth.scheduler.framework.runtime;
 
 import dev.berth.scheduler.config.ProfileConfig;
 import dev.berth.scheduler.config.ProfileConfig.PluginRef;
+import dev.berth.scheduler.core.SchedulerMetrics;
 import dev.berth.scheduler.framework.ClusterEvent;
 import dev.berth.scheduler.framework.Code;
 import dev.berth.scheduler.framework.CycleState;
@@ -48,8 +49,10 @@ public final class Framework {
     private final List<Plugin.Bind> binds;
     private final List<Plugin.PostBind> postBinds;
     private final WaitingPods waitingPods;
+    private final SchedulerMetrics metrics;
 
-    private Framework(ProfileConfig profile, Map<String, Plugin> plugins, WaitingPods waitingPods) {
+    private Framework(ProfileConfig profile, Map<String, Plugin> plugins, WaitingPods waitingPods, SchedulerMetrics metrics) {
+        this.metrics = metrics;
         this.profileName = profile.schedulerName();
         this.percentageOfNodesToScore = profile.percentageOfNodesToScore();
         this.plugins = Collections.unmodifiableMap(plugins);
@@ -82,6 +85,12 @@ public final class Framework {
      */
     public static Framework create(ProfileConfig profile, Function<String, Optional<PluginFactory<?>>> registry,
                                    Handle handle, WaitingPods waitingPods) {
+        return create(profile, registry, handle, waitingPods, SchedulerMetrics.NONE);
+    }
+
+    /** As {@link #create(ProfileConfig, Function, Handle, WaitingPods)}, reporting timings to {@code metrics}. */
+    public static Framework create(ProfileConfig profile, Function<String, Optional<PluginFactory<?>>> registry,
+                                   Handle handle, WaitingPods waitingPods, SchedulerMetrics metrics) {
         Map<String, Plugin> instances = new LinkedHashMap<>();
         for (ExtensionPoint point : ExtensionPoint.values()) {
             for (PluginRef ref : profile.at(point)) {
@@ -93,7 +102,7 @@ public final class Framework {
                 instances.put(ref.name(), instantiate(factory, profile.pluginArgs().get(ref.name()), handle));
             }
         }
-        return new Framework(profile, instances, waitingPods);
+        return new Framework(profile, instances, waitingPods, metrics);
     }
 
     @SuppressWarnings("unchecked")
@@ -172,18 +181,27 @@ public final class Framework {
      * rejects the pod; a rejection stops at once; Skip marks the plugin's Filter as skipped.
      */
     public PreFilterOutcome runPreFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
+        long start = System.nanoTime();
+        PreFilterOutcome out = preFilter(state, pod, nodes);
+        point(ExtensionPoint.PRE_FILTER, start, out.status());
+        return out;
+    }
+
+    private PreFilterOutcome preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
         Set<String> shortlist = null;
         Set<String> shortlisting = new TreeSet<>();
         Set<String> rejecting = new TreeSet<>();
         int skipped = 0;
         for (Plugin.PreFilter pl : preFilters) {
             Plugin.PreFilterResult r;
+            long t = System.nanoTime();
             try {
                 r = pl.preFilter(state, pod, nodes);
             } catch (RuntimeException e) {
                 return new PreFilterOutcome(errorFrom(pl, "PreFilter", e), null, Set.of());
             }
             Status s = r == null ? Status.SUCCESS : r.status();
+            plugin(state, pl, ExtensionPoint.PRE_FILTER, t, s);
             if (s.isSkip()) {
                 state.skipFilterPlugins().add(pl.name());
                 skipped++;
@@ -224,11 +242,13 @@ public final class Framework {
                 continue;
             }
             Status s;
+            long t = state.recordPluginMetrics() ? System.nanoTime() : 0;
             try {
                 s = pl.filter(state, pod, node);
             } catch (RuntimeException e) {
                 return errorFrom(pl, "Filter", e);
             }
+            plugin(state, pl, ExtensionPoint.FILTER, t, s);
             if (s != null && !s.isSuccess()) {
                 if (!s.isRejected()) {
                     return Status.error("running \"" + pl.name() + "\" filter plugin: " + s.message()).withPlugin(pl.name());
@@ -259,6 +279,13 @@ public final class Framework {
 
     /** Runs PostFilter plugins until one succeeds (nominates a node) or one is unresolvable. */
     public Plugin.PostFilterResult runPostFilter(CycleState state, Pod pod, Map<String, Status> statuses) {
+        long start = System.nanoTime();
+        Plugin.PostFilterResult r = postFilter(state, pod, statuses);
+        point(ExtensionPoint.POST_FILTER, start, r.status());
+        return r;
+    }
+
+    private Plugin.PostFilterResult postFilter(CycleState state, Pod pod, Map<String, Status> statuses) {
         List<String> reasons = new ArrayList<>();
         for (Plugin.PostFilter pl : postFilters) {
             Plugin.PostFilterResult r;
@@ -285,13 +312,20 @@ public final class Framework {
 
     /** Runs PreScore in order; Skip marks the plugin's Score as skipped. */
     public Status runPreScore(CycleState state, Pod pod, List<NodeInfo> nodes) {
+        long start = System.nanoTime();
+        return point(ExtensionPoint.PRE_SCORE, start, preScore(state, pod, nodes));
+    }
+
+    private Status preScore(CycleState state, Pod pod, List<NodeInfo> nodes) {
         for (Plugin.PreScore pl : preScores) {
             Status s;
+            long t = System.nanoTime();
             try {
                 s = pl.preScore(state, pod, nodes);
             } catch (RuntimeException e) {
                 return errorFrom(pl, "PreScore", e);
             }
+            plugin(state, pl, ExtensionPoint.PRE_SCORE, t, s);
             if (s == null || s.isSuccess()) {
                 continue;
             }
@@ -316,6 +350,18 @@ public final class Framework {
 
     /** Scores every node with every (non-skipped) Score plugin, normalizes, weighs and sums. */
     public Scores runScore(CycleState state, Pod pod, List<NodeInfo> nodes, Parallelizer parallelizer) {
+        long start = System.nanoTime();
+        try {
+            Scores scored = score(state, pod, nodes, parallelizer);
+            point(ExtensionPoint.SCORE, start, Status.SUCCESS);
+            return scored;
+        } catch (RuntimeException e) {
+            point(ExtensionPoint.SCORE, start, Status.error(e));
+            throw e;
+        }
+    }
+
+    private Scores score(CycleState state, Pod pod, List<NodeInfo> nodes, Parallelizer parallelizer) {
         List<Plugin.Score> active = new ArrayList<>();
         List<Long> weights = new ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
@@ -331,8 +377,10 @@ public final class Framework {
             NodeInfo node = nodes.get(idx);
             for (int p = 0; p < active.size(); p++) {
                 Plugin.Score pl = active.get(p);
+                long t = state.recordPluginMetrics() ? System.nanoTime() : 0;
                 try {
                     raw[p][idx] = pl.score(state, pod, node);
+                    plugin(state, pl, ExtensionPoint.SCORE, t, Status.SUCCESS);
                 } catch (RuntimeException e) {
                     synchronized (failure) {
                         failure[0] = new PluginException(pl.name(), "Score", node.name(), e);
@@ -369,6 +417,11 @@ public final class Framework {
 
     /** Runs Reserve in order; on the first failure, unreserves every Reserve plugin (in reverse) and returns it. */
     public Status runReserve(CycleState state, Pod pod, String nodeName) {
+        long start = System.nanoTime();
+        return point(ExtensionPoint.RESERVE, start, reserve(state, pod, nodeName));
+    }
+
+    private Status reserve(CycleState state, Pod pod, String nodeName) {
         for (Plugin.Reserve pl : reserves) {
             Status s;
             try {
@@ -399,6 +452,11 @@ public final class Framework {
      * list until they allow it, reject it or time out; {@link #waitOnPermit} blocks on that.
      */
     public Status runPermit(CycleState state, Pod pod, String nodeName) {
+        long start = System.nanoTime();
+        return point(ExtensionPoint.PERMIT, start, permit(state, pod, nodeName));
+    }
+
+    private Status permit(CycleState state, Pod pod, String nodeName) {
         Map<String, Duration> waits = new LinkedHashMap<>();
         for (Plugin.Permit pl : permits) {
             Plugin.PermitResult r;
@@ -433,6 +491,11 @@ public final class Framework {
     }
 
     public Status runPreBind(CycleState state, Pod pod, String nodeName) {
+        long start = System.nanoTime();
+        return point(ExtensionPoint.PRE_BIND, start, preBind(state, pod, nodeName));
+    }
+
+    private Status preBind(CycleState state, Pod pod, String nodeName) {
         for (Plugin.PreBind pl : preBinds) {
             Status s;
             try {
@@ -449,6 +512,11 @@ public final class Framework {
 
     /** Runs Bind plugins until one does not Skip. */
     public Status runBind(CycleState state, Pod pod, String nodeName) {
+        long start = System.nanoTime();
+        return point(ExtensionPoint.BIND, start, bind(state, pod, nodeName));
+    }
+
+    private Status bind(CycleState state, Pod pod, String nodeName) {
         for (Plugin.Bind pl : binds) {
             Status s;
             try {
@@ -471,6 +539,18 @@ public final class Framework {
             } catch (RuntimeException e) {
                 // PostBind is informational; a failing one must not undo a successful bind.
             }
+        }
+    }
+
+    /** Reports an extension point's duration and returns its status. */
+    private Status point(ExtensionPoint point, long startNanos, Status status) {
+        metrics.extensionPoint(point, status.code(), profileName, System.nanoTime() - startNanos);
+        return status;
+    }
+
+    private void plugin(CycleState state, Plugin pl, ExtensionPoint point, long startNanos, Status status) {
+        if (state.recordPluginMetrics()) {
+            metrics.plugin(pl.name(), point, status == null ? Code.SUCCESS : status.code(), System.nanoTime() - startNanos);
         }
     }
 
