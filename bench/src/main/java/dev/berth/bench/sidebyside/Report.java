@@ -40,26 +40,31 @@ final class Report {
         }
         var ratios = ratios(runs);
         if (!ratios.isEmpty()) {
-            b.append("\n| nodes / pods | kube-scheduler pods/s | berth-scheduler pods/s | berth / kube |\n| --- | ---: | ---: | ---: |\n");
+            b.append("\n| nodes / pods | kube-scheduler pods/s (median) | berth-scheduler pods/s (median) | berth / kube |\n| --- | ---: | ---: | ---: |\n");
             ratios.forEach((scale, v) -> b.append(String.format(Locale.ROOT, "| %,d / %,d | %,.0f | %,.0f | **%.2f×** |%n",
                     scale.nodes(), scale.pods(), v[0], v[1], v[1] / v[0])));
         }
         return b.toString();
     }
 
-    /** Per scale with both schedulers: {kube pods/s, berth pods/s}. */
+    /** Per scale with both schedulers: {kube pods/s, berth pods/s}, each the median over repeats. */
     static Map<SideBySide.Scale, double[]> ratios(List<SideBySide.Run> runs) {
         Map<SideBySide.Scale, double[]> m = new LinkedHashMap<>();
         for (var r : runs) {
-            var v = m.computeIfAbsent(new SideBySide.Scale(r.nodes(), r.pods()), k -> new double[] {Double.NaN, Double.NaN});
-            switch (r.scheduler()) {
-                case "kube-scheduler" -> v[0] = r.podsPerSecond();
-                case "berth-scheduler" -> v[1] = r.podsPerSecond();
-                default -> { }
-            }
+            var scale = new SideBySide.Scale(r.nodes(), r.pods());
+            m.computeIfAbsent(scale, k -> new double[] {median(runs, k, "kube-scheduler"), median(runs, k, "berth-scheduler")});
         }
         m.values().removeIf(v -> Double.isNaN(v[0]) || Double.isNaN(v[1]));
         return m;
+    }
+
+    static double median(List<SideBySide.Run> runs, SideBySide.Scale scale, String scheduler) {
+        double[] v = runs.stream().filter(r -> r.scheduler().equals(scheduler) && r.nodes() == scale.nodes() && r.pods() == scale.pods())
+                .mapToDouble(SideBySide.Run::podsPerSecond).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     static ObjectNode json(List<SideBySide.Run> runs, String note, String args) {

@@ -41,7 +41,7 @@ public final class SideBySide {
                String loadAverageAtStart) {}
 
     record Options(Path root, List<Scale> scales, List<String> schedulers, String berthJavaOpts, Duration timeout,
-                   Duration stall, Path out, Path resultsMd, boolean keep, String note) {}
+                   Duration stall, Path out, Path resultsMd, boolean keep, String note, int repeat) {}
 
     private SideBySide() {}
 
@@ -51,6 +51,8 @@ public final class SideBySide {
         Path kubeBin = Path.of(ControlPlane.run(script, "bin").strip());
         List<Run> runs = new ArrayList<>();
         for (Scale scale : o.scales()) {
+            // Alternating the schedulers spreads background load on a shared machine over both.
+            for (int rep = 0; rep < o.repeat(); rep++)
             for (String name : o.schedulers()) {
                 SchedulerUnderTest s = switch (name) {
                     case "kube-scheduler" -> new SchedulerUnderTest.Kube(kubeBin.resolve("kube-scheduler"));
@@ -188,6 +190,7 @@ public final class SideBySide {
         Path out = null, md = null;
         boolean keep = false, noMd = false;
         String note = "";
+        int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -203,6 +206,7 @@ public final class SideBySide {
                 case "--out" -> out = Path.of(value);
                 case "--results-md" -> md = Path.of(value);
                 case "--note" -> note = value;
+                case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--no-results-md" -> { noMd = true; consumed = false; }
                 case "--keep" -> { keep = true; consumed = false; }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + USAGE);
@@ -222,13 +226,13 @@ public final class SideBySide {
         }
         out = out != null ? out : root.resolve("bench/results/scheduler-side-by-side.json");
         md = noMd ? null : md != null ? md : root.resolve("bench/RESULTS.md");
-        return new Options(root, scales, schedulers, javaOpts, timeout, stall, out, md, keep, note);
+        return new Options(root, scales, schedulers, javaOpts, timeout, stall, out, md, keep, note, Math.max(1, repeat));
     }
 
     static final String USAGE = """
 
             usage: side-by-side-scheduler.sh [--scales 1000x3000,5000x10000] [--schedulers kube-scheduler,berth-scheduler]
-                   [--berth-java-opts OPTS] [--timeout SECONDS] [--stall SECONDS] [--out FILE]
+                   [--repeat N] [--berth-java-opts OPTS] [--timeout SECONDS] [--stall SECONDS] [--out FILE]
                    [--results-md FILE | --no-results-md] [--note TEXT] [--keep] [--root DIR]""";
 
     /** {@code controlplane.sh} as a child process. */
