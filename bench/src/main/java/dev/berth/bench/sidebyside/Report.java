@@ -31,7 +31,7 @@ final class Report {
     /** Markdown: one row per run, then one row per scale with berth/kube. */
     static String table(List<SideBySide.Run> runs) {
         StringBuilder b = new StringBuilder();
-        b.append("| scheduler | nodes | pods | pods/s (first → last bind) | bind span s | first bind after s | wall s | scheduler CPU s | bound | violations |\n");
+        b.append("| scheduler | nodes | pods | pods/s (first → last bind) | bind span s | first bind after s | wall s | scheduler CPU s | bound | violations + unbound |\n");
         b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (var r : runs) {
             b.append(String.format(Locale.ROOT, "| %s | %,d | %,d | **%,.0f** | %.2f | %.2f | %.2f | %.1f | %,d | %d |%n", r.scheduler(),
