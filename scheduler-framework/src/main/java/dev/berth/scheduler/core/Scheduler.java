@@ -372,6 +372,12 @@ public final class Scheduler implements AutoCloseable {
         binders.execute(() -> {
             try {
                 bindingCycle(fwk, qp, state, assumed, result, cycle, start);
+            } catch (RuntimeException e) {
+                // Never leave an assumption behind a crash: undo it and retry the pod later.
+                LOG.error("binding cycle crashed pod={} node={}", assumed.key(), node, e);
+                fwk.runUnreserve(state, assumed, node);
+                cache.forgetPod(assumed.uid());
+                queue.requeueAfterError(qp);
             } finally {
                 bindsInFlight.decrementAndGet();
             }
