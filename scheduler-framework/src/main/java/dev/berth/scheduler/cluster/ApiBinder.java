@@ -1,5 +1,7 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.ApiException;
+import dev.berth.kube.KubeConnection;
 import dev.berth.scheduler.framework.Handle;
 import dev.berth.scheduler.model.Pod;
 

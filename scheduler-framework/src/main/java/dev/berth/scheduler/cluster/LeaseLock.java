@@ -1,5 +1,7 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.ApiException;
+import dev.berth.kube.KubeConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
 import io.kubernetes.client.extended.leaderelection.Lock;

@@ -1,5 +1,7 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.KubeConnection;
+import dev.berth.kube.Reflector;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import dev.berth.scheduler.cluster.http.Health;

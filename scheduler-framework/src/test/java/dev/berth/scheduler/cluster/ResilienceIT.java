@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.scheduler.framework.CycleState;
 import dev.berth.scheduler.framework.Plugin;

@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster;
+package dev.berth.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The scheduler's line to the API server. client-java supplies authentication, TLS and the HTTP
+ * A line to the API server, shared by the scheduler and the proxy. client-java supplies authentication, TLS and the HTTP
  * client; objects are read as plain JSON trees (and turned into the model by the caller), so fields a
  * newer server adds never break decoding. Requests other than watches share a {@code qps}/{@code burst}
  * token bucket, as client-go's rate limiter does.
@@ -36,8 +36,12 @@ public final class KubeConnection {
     private static final MediaType STRATEGIC_MERGE = MediaType.get("application/strategic-merge-patch+json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Sees every request as "SOURCE METHOD path?query", SOURCE naming the credentials (tests compare calls with RBAC). */
-    static volatile Consumer<String> requestObserver = r -> {};
+    /**
+     * Sees every request as "SOURCE METHOD path?query", SOURCE naming the credentials. A test hook only
+     * (tests compare the calls made with the RBAC granted); public because those tests live in other
+     * modules. Production code leaves it as the no-op.
+     */
+    public static volatile Consumer<String> requestObserver = r -> {};
 
     private final String server;
     private final OkHttpClient http;

@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster;
+package dev.berth.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster;
+package dev.berth.kube;
 
 import java.util.concurrent.TimeUnit;
 

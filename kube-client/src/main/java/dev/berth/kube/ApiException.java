@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster;
+package dev.berth.kube;
 
 /** A request to the API server that failed; carries the HTTP status (0 when no response came). */
 public final class ApiException extends Exception {

@@ -1,0 +1,122 @@
+package dev.berth.proxy;
+
+import dev.berth.kube.ApiException;
+import dev.berth.kube.KubeConnection;
+import dev.berth.proxy.rules.NodeConfig;
+import dev.berth.proxy.sync.Iptables;
+import dev.berth.proxy.sync.IptablesSyncer;
+import dev.berth.proxy.sync.Proxier;
+import dev.berth.proxy.watch.ClusterState;
+import dev.berth.proxy.watch.ClusterWatcher;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code berth-proxy} binary: watches Services and EndpointSlices and keeps the node's iptables rules in
+ * kube-proxy's layout, or, with {@code --cleanup}, removes them and exits.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Flags flags;
+        try {
+            flags = Flags.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth-proxy: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            System.exit(run(flags));
+        } catch (Exception e) {
+            LOG.error("berth-proxy failed: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+
+    static int run(Flags flags) throws Exception {
+        var iptables = Iptables.host();
+        if (flags.cleanup()) {
+            // Cleanup needs no API server and no node: it removes whatever the proxy owns.
+            var syncer = new IptablesSyncer(iptables, NodeConfig.builder("cleanup").build());
+            var errors = syncer.cleanup();
+            errors.forEach(e -> LOG.error("cleanup: {}", e));
+            return errors.isEmpty() ? 0 : 1;
+        }
+        var nodeName = flags.hostnameOverride() != null && !flags.hostnameOverride().isBlank()
+                ? flags.hostnameOverride().strip().toLowerCase(Locale.ROOT) : hostname();
+        var conn = KubeConnection.connect(flags.kubeconfig(), 5, 10);
+        var nodeIPs = nodeIPs(conn, nodeName);
+        var config = NodeConfig.builder(nodeName)
+                .clusterCIDR(flags.clusterCIDR())
+                .masqueradeAll(flags.masqueradeAll())
+                .nodeIPs(nodeIPs.toArray(String[]::new))
+                .build();
+        var syncer = new IptablesSyncer(iptables, config);
+        LOG.info("starting berth-proxy node={} nodeIPs={} backend={} clusterCIDR={} masqueradeAll={} minSyncPeriod={} "
+                        + "syncPeriod={}", nodeName, nodeIPs, syncer.detectBackend().label(), flags.clusterCIDR(),
+                flags.masqueradeAll(), flags.minSyncPeriod(), flags.syncPeriod());
+        LOG.info("healthz ({}) and metrics ({}) endpoints are not served yet", flags.healthzBindAddress(),
+                flags.metricsBindAddress());
+
+        var proxierHolder = new Proxier[1];
+        var state = new ClusterState(() -> {
+            if (proxierHolder[0] != null) {
+                proxierHolder[0].requestSync();
+            }
+        });
+        var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
+                Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime);
+        var watcher = ClusterWatcher.start(conn, state);
+        while (!watcher.awaitSynced(Duration.ofSeconds(30))) {
+            LOG.info("waiting for the first list of services and endpointslices");
+        }
+        proxierHolder[0] = proxier;
+        proxier.start(flags.syncPeriod());
+        var done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watcher.close();
+            proxier.close();
+            done.countDown();
+        }));
+        done.await();
+        return 0;
+    }
+
+    private static String hostname() throws UnknownHostException {
+        return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+    }
+
+    /** The Node's InternalIP (or ExternalIP) addresses, as kube-proxy finds its node IPs; empty if unavailable. */
+    static List<String> nodeIPs(KubeConnection conn, String nodeName) {
+        var out = new ArrayList<String>();
+        try {
+            var node = conn.get("/api/v1/nodes/" + nodeName);
+            for (var type : List.of("InternalIP", "ExternalIP")) {
+                for (var a : node.path("status").path("addresses")) {
+                    if (a.path("type").asText().equals(type) && a.path("address").asText().indexOf(':') < 0) {
+                        out.add(a.path("address").asText());
+                    }
+                }
+                if (!out.isEmpty()) {
+                    break;
+                }
+            }
+        } catch (ApiException e) {
+            LOG.warn("cannot read node {}: {}; load-balancer source ranges will not admit the node itself", nodeName,
+                    e.getMessage());
+        }
+        return out;
+    }
+}

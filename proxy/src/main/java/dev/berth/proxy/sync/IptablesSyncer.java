@@ -1,0 +1,210 @@
+package dev.berth.proxy.sync;
+
+import dev.berth.proxy.rules.Chains;
+import dev.berth.proxy.rules.ChainNames;
+import dev.berth.proxy.rules.JumpRule;
+import dev.berth.proxy.rules.JumpRules;
+import dev.berth.proxy.rules.NodeConfig;
+import dev.berth.proxy.rules.ProxyState;
+import dev.berth.proxy.rules.RuleGenerator;
+import dev.berth.proxy.rules.RuleSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a ruleset into the kernel: ensures the jumps from the built-in chains, then one
+ * {@code iptables-restore --noflush --counters} with the generated rules and the deletion of stale per-service
+ * chains. Also owns the canary chains and {@code --cleanup}. Not thread-safe: one sync loop drives it.
+ */
+public final class IptablesSyncer {
+    private static final Logger LOG = LoggerFactory.getLogger(IptablesSyncer.class);
+
+    /** The tables the canary lives in: a flush of any of them means the proxy's state there is gone. */
+    public static final List<String> CANARY_TABLES = List.of("mangle", "nat", "filter");
+
+    /** The proxy's fixed nat chains, removed by {@link #cleanup()}. */
+    static final List<String> OWN_NAT_CHAINS = List.of(Chains.SERVICES, Chains.NODE_PORTS, Chains.POSTROUTING,
+            Chains.MARK_MASQ, Chains.CANARY);
+    /** The proxy's fixed filter chains, removed by {@link #cleanup()}. KUBE-FIREWALL is kubelet's and stays. */
+    static final List<String> OWN_FILTER_CHAINS = List.of(Chains.SERVICES, Chains.EXTERNAL_SERVICES,
+            Chains.FORWARD, Chains.NODE_PORTS, Chains.PROXY_FIREWALL, Chains.CANARY);
+
+    /** What one successful sync did. */
+    public record Outcome(SyncKind kind, RuleSet rules, List<String> deletedChains, Duration duration) {}
+
+    private final Iptables iptables;
+    private final NodeConfig config;
+    /** Per-service nat chains in the kernel after the last successful sync; null when unknown (read it). */
+    private Set<String> knownServiceChains;
+
+    public IptablesSyncer(Iptables iptables, NodeConfig config) {
+        this.iptables = iptables;
+        this.config = config;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Asks {@code iptables --version} which backend is in use. */
+    public Backend detectBackend() {
+        var r = iptables.version();
+        return r.ok() ? Backend.parse(r.stdout().strip()) : Backend.UNKNOWN;
+    }
+
+    /**
+     * Syncs {@code state} into the kernel.
+     *
+     * @param ensureJumps whether to check (and restore) the jumps from the built-in chains first; always done for
+     *                    a full sync
+     * @throws SyncException if a command failed; nothing of this sync's restore was applied then
+     */
+    public Outcome sync(ProxyState state, SyncKind kind, boolean ensureJumps) throws SyncException {
+        long start = System.nanoTime();
+        boolean full = kind instanceof SyncKind.Full;
+        if (full) {
+            ensureCanaries();
+        }
+        if (full || ensureJumps) {
+            ensureJumpRules();
+        }
+        RuleSet rules = switch (kind) {
+            case SyncKind.Full f -> RuleGenerator.generate(state, config);
+            case SyncKind.Partial p -> RuleGenerator.generate(state, config, p.changedServices());
+        };
+        var existing = full || knownServiceChains == null ? readNatChains() : knownServiceChains;
+        var stale = StaleChains.stale(existing, rules.activeNatChains());
+        var result = iptables.restore(StaleChains.withDeletions(rules.restoreInput(), stale));
+        if (!result.ok()) {
+            knownServiceChains = null;
+            throw new SyncException("iptables-restore failed (" + kind.getClass().getSimpleName().toLowerCase()
+                    + " sync, " + rules.natRules() + " nat rules): " + result.describe());
+        }
+        knownServiceChains = rules.activeNatChains().stream().filter(ChainNames::isServiceChain)
+                .collect(Collectors.toUnmodifiableSet());
+        return new Outcome(kind, rules, stale, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Set<String> readNatChains() throws SyncException {
+        var save = iptables.save("nat");
+        if (!save.ok()) {
+            throw new SyncException("reading the nat table: " + save.describe());
+        }
+        return StaleChains.chainsIn(save.stdout(), "nat");
+    }
+
+    /** The jumps this configuration needs: the proxy's own, plus kubelet's KUBE-FIREWALL ones when that chain is written. */
+    List<JumpRule> jumpRules() {
+        var rules = new ArrayList<>(JumpRules.PROXY);
+        if (config.effectiveLocalhostNodePorts()) {
+            rules.addAll(JumpRules.KUBELET);
+        }
+        return rules;
+    }
+
+    /** As kube-proxy's EnsureChain + EnsureRule(Prepend): create the target chain, insert the jump if absent. */
+    void ensureJumpRules() throws SyncException {
+        for (var jump : jumpRules()) {
+            var table = jump.table().iptablesName();
+            ensureChain(table, jump.targetChain());
+            var check = new ArrayList<>(List.of("-t", table, "-C", jump.sourceChain()));
+            check.addAll(jump.args());
+            var checked = iptables.iptables(check);
+            if (checked.ok()) {
+                continue;
+            }
+            var insert = new ArrayList<>(List.of("-t", table, "-I", jump.sourceChain()));
+            insert.addAll(jump.args());
+            var inserted = iptables.iptables(insert);
+            if (!inserted.ok()) {
+                throw new SyncException("inserting the jump " + jump.sourceChain() + " -> " + jump.targetChain()
+                        + " in " + table + ": " + inserted.describe());
+            }
+        }
+    }
+
+    private void ensureChain(String table, String chain) throws SyncException {
+        var r = iptables.iptables(table, "-N", chain);
+        // Exit 1 with "already exists" is the normal case after the first sync.
+        if (!r.ok() && !(r.exitCode() == 1 && r.stderr().contains("exists"))) {
+            throw new SyncException("creating chain " + chain + " in " + table + ": " + r.describe());
+        }
+    }
+
+    /** Creates KUBE-PROXY-CANARY in mangle, nat and filter if missing. */
+    public void ensureCanaries() throws SyncException {
+        for (var table : CANARY_TABLES) {
+            ensureChain(table, Chains.CANARY);
+        }
+    }
+
+    /** The canary tables whose KUBE-PROXY-CANARY chain is gone: something flushed them. */
+    public List<String> missingCanaries() {
+        var missing = new ArrayList<String>();
+        for (var table : CANARY_TABLES) {
+            if (!iptables.iptables(table, "-S", Chains.CANARY).ok()) {
+                missing.add(table);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Removes every rule and chain the proxy owns: the jumps from built-in chains, the fixed and per-service
+     * chains of nat and filter, and the canaries. Others' rules are left alone; so is kubelet's KUBE-FIREWALL,
+     * as kube-proxy leaves it.
+     *
+     * @return problems met (empty when everything was removed)
+     */
+    public List<String> cleanup() {
+        var errors = new ArrayList<String>();
+        for (var jump : JumpRules.PROXY) {
+            var table = jump.table().iptablesName();
+            // A jump inserted twice (by an older run) is deleted until none is left.
+            for (int i = 0; i < 100; i++) {
+                var del = new ArrayList<>(List.of("-t", table, "-D", jump.sourceChain()));
+                del.addAll(jump.args());
+                if (!iptables.iptables(del).ok()) {
+                    break;
+                }
+            }
+        }
+        removeChains("nat", OWN_NAT_CHAINS, true, errors);
+        removeChains("filter", OWN_FILTER_CHAINS, false, errors);
+        removeChains("mangle", List.of(Chains.CANARY), false, errors);
+        knownServiceChains = null;
+        return errors;
+    }
+
+    private void removeChains(String table, List<String> own, boolean serviceChains, List<String> errors) {
+        var save = iptables.save(table);
+        if (!save.ok()) {
+            // No such table (nft creates tables lazily): nothing of ours is in it.
+            LOG.debug("cleanup: cannot read table={} error=\"{}\"", table, save.describe());
+            return;
+        }
+        var present = StaleChains.chainsIn(save.stdout(), table);
+        var remove = present.stream()
+                .filter(c -> own.contains(c) || (serviceChains && ChainNames.isServiceChain(c)))
+                .sorted()
+                .toList();
+        if (remove.isEmpty()) {
+            return;
+        }
+        var input = new StringBuilder("*").append(table).append('\n');
+        remove.forEach(c -> input.append(':').append(c).append(" - [0:0]\n"));
+        remove.forEach(c -> input.append("-X ").append(c).append('\n'));
+        input.append("COMMIT\n");
+        var r = iptables.restore(input.toString());
+        if (!r.ok()) {
+            errors.add("removing " + remove.size() + " chains from " + table + ": " + r.describe());
+        } else {
+            LOG.info("cleanup removed table={} chains={}", table, remove.size());
+        }
+    }
+}
