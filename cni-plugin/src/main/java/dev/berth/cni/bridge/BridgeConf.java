@@ -13,7 +13,7 @@ public record BridgeConf(String bridge, boolean isGateway, boolean isDefaultGate
         boolean disableContainerInterface, boolean portIsolation) {
     public static final String DEFAULT_BRIDGE = "cni0";
 
-    /** Reads and validates; an unusable value is error 7, a field Berth does not serve yet error 2. */
+    /** Reads and validates; an unusable value is error 7, a value Berth does not serve yet (vlan, the nftables backend) error 2. */
     public static BridgeConf parse(NetConf config) {
         var raw = config.raw();
         var name = text(raw, "bridge");
@@ -38,8 +38,9 @@ public record BridgeConf(String bridge, boolean isGateway, boolean isDefaultGate
         if (conf.vlan != 0) {
             throw new CniException(CniException.UNSUPPORTED_FIELD, "berth-bridge does not support vlan yet");
         }
-        if (conf.ipMasq) {
-            throw new CniException(CniException.UNSUPPORTED_FIELD, "berth-bridge does not support ipMasq yet");
+        var backend = text(raw, "ipMasqBackend");
+        if (!backend.isEmpty() && !backend.equals("iptables")) {
+            throw new CniException(CniException.UNSUPPORTED_FIELD, "berth-bridge supports ipMasqBackend \"iptables\" only");
         }
         return conf;
     }

@@ -101,6 +101,12 @@ public final class BridgePlugin implements Plugin {
             }
             enableForwarding(result.ips());
         }
+        if (conf.ipMasq()) {
+            var network = request.config().name();
+            var containerId = env.containerId();
+            undo.push(() -> IpMasq.teardown(network, containerId));
+            IpMasq.setup(result.ips().stream().map(IpConfig::address).toList(), network, containerId);
+        }
         // The bridge's MAC can change when a port joins or an address is set; report the final one.
         bridge = host.link(bridge.index());
         hostVeth = host.link(hostVeth.index());
@@ -290,11 +296,14 @@ public final class BridgePlugin implements Plugin {
 
     @Override
     public void del(Request request) {
-        BridgeConf.parse(request.config());
+        var conf = BridgeConf.parse(request.config());
         var env = request.environment();
         var ipam = Ipam.of(request);
         if (ipam != null) {
             ipam.del();
+        }
+        if (conf.ipMasq()) {
+            IpMasq.teardown(request.config().name(), env.containerId());
         }
         if (env.netns().isEmpty()) {
             return;

@@ -47,7 +47,7 @@ class BridgeConfTest {
                 Arguments.of("vlan out of range", "\"vlan\":5000", 7, "invalid VLAN ID"),
                 Arguments.of("wrong type", "\"isGateway\":\"yes\"", 7, "isGateway must be a boolean"),
                 Arguments.of("vlan not served yet", "\"vlan\":10", 2, "vlan"),
-                Arguments.of("ipMasq not served yet", "\"ipMasq\":true", 2, "ipMasq"));
+                Arguments.of("nftables backend not served yet", "\"ipMasq\":true,\"ipMasqBackend\":\"nftables\"", 2, "ipMasqBackend"));
     }
 
     @ParameterizedTest(name = "{0}")

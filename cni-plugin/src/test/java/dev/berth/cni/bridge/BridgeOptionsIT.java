@@ -179,6 +179,48 @@ class BridgeOptionsIT {
                 berthPort.get("linkinfo").get("info_slave_data").get("hairpin"));
     }
 
+    @Test
+    void ipMasqChainMatchesTheReferenceAndGoesWithDel() {
+        assumeTrue(Files.isExecutable(REFERENCE_BIN.resolve("bridge")), "reference plugins not installed");
+        var referenceNode = namespaces.create("refnode");
+        var berthPod = namespaces.create("pod-berth");
+        var referencePod = namespaces.create("pod-ref");
+        var template = """
+                {"cniVersion":"1.0.0","name":"masq","type":"bridge","bridge":"br-masq","isGateway":true,"ipMasq":true,
+                 "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.93.0.0/24"}]]}}""";
+        var berthConfig = template.formatted(dataDir.resolve("berth"));
+        var berth = Cni.bridge(node, Cni.env("ADD", "ctr-masq", Namespaces.path(berthPod), "eth0"), berthConfig);
+        var reference = Cni.run(REFERENCE_BIN.resolve("bridge").toString(), referenceNode,
+                Cni.env("ADD", "ctr-masq", Namespaces.path(referencePod), "eth0"), template.formatted(dataDir.resolve("ref")));
+        assertEquals(0, berth.exit(), berth::toString);
+        assertEquals(0, reference.exit(), reference::toString);
+        var berthRules = nat(node);
+        assertTrue(berthRules.stream().anyMatch(rule -> rule.contains("MASQUERADE")), berthRules::toString);
+        assertEquals(nat(referenceNode), berthRules);
+
+        namespaces.delete(berthPod);
+        var removed = Cni.bridge(node, Cni.env("DEL", "ctr-masq", Namespaces.path(berthPod), "eth0"), berthConfig);
+        assertEquals(0, removed.exit(), removed::toString);
+        assertFalse(nat(node).stream().anyMatch(rule -> rule.contains("CNI-")), nat(node)::toString);
+    }
+
+    @Test
+    void failedAddRemovesItsIpMasqChain() {
+        var pod = namespaces.create("pod-a");
+        // The range holds one address: the second ADD fails and must leave no chain of its own.
+        var config = config("\"isGateway\":true,\"ipMasq\":true,", hostLocal("[[{\"subnet\":\"10.94.0.0/24\"}]]"));
+        var taken = namespaces.create("pod-b");
+        assertEquals(0, add(taken, config.replace("10.94.0.0/24\"", "10.94.0.0/24\",\"rangeEnd\":\"10.94.0.2\"")).exit());
+        var failed = add(pod, config.replace("10.94.0.0/24\"", "10.94.0.0/24\",\"rangeEnd\":\"10.94.0.2\""));
+        assertNotEquals(0, failed.exit(), failed::toString);
+        assertEquals(1, nat(node).stream().filter(rule -> rule.startsWith("-N CNI-")).count(), nat(node)::toString);
+    }
+
+    /** {@code iptables -t nat -S} of a namespace. */
+    private static List<String> nat(String ns) {
+        return List.of(Namespaces.run("ip", "netns", "exec", ns, "iptables", "-w", "-t", "nat", "-S").strip().split("\n"));
+    }
+
     /** Interface names (veth names are random, so only their prefix) and which have a sandbox. */
     private static List<String> shape(JsonNode interfaces) {
         var shape = new ArrayList<String>();
