@@ -1,0 +1,13 @@
+package dev.berth.cni;
+
+import dev.berth.cni.bridge.BridgePlugin;
+import dev.berth.cni.skel.Skel;
+
+/** {@code berth-bridge}: the bridge CNI plugin as an executable. */
+public final class BerthBridge {
+    private BerthBridge() {}
+
+    public static void main(String[] args) {
+        Skel.main(new BridgePlugin(), "berth-bridge: a bridge CNI plugin with in-process host-local IPAM");
+    }
+}
