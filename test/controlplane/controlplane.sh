@@ -5,7 +5,7 @@
 #
 #   controlplane.sh install          install packages, build and cache the binaries (idempotent)
 #   controlplane.sh start DIR        start etcd + kube-apiserver on loopback; state, logs, kubeconfigs in DIR
-#   controlplane.sh stop DIR         stop what start started and remove DIR's data
+#   controlplane.sh stop DIR         stop what start started and remove DIR
 #   controlplane.sh restart-apiserver DIR   restart only kube-apiserver (etcd keeps the data)
 #   controlplane.sh bin              print the directory holding the cached binaries
 #
@@ -179,7 +179,8 @@ stop() {
       rm -f "$dir/$p.pid"
     fi
   done
-  rm -rf "$dir/etcd"
+  # The directory holds only what start made (data, logs, credentials): nothing to keep.
+  rm -rf "$dir"
 }
 
 case "${1:-}" in

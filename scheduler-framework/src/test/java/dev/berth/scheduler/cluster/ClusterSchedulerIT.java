@@ -38,6 +38,7 @@ class ClusterSchedulerIT {
         node(NODES.get(2), "8", "zone: c", "taints: [{key: dedicated, value: gpu, effect: NoSchedule}]");
         node(NODES.get(3), "8", "zone: c", "taints: [{key: soft, value: 'yes', effect: PreferNoSchedule}]");
         Path config = Files.createTempFile("berth-it-config", ".yaml");
+        config.toFile().deleteOnExit();
         Files.writeString(config, """
                 apiVersion: kubescheduler.config.k8s.io/v1
                 kind: KubeSchedulerConfiguration

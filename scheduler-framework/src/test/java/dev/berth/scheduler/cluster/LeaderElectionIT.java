@@ -49,6 +49,12 @@ class LeaderElectionIT {
     @AfterAll
     static void cleanup() throws Exception {
         PROCESSES.forEach(Process::destroyForcibly);
+        for (Process p : PROCESSES) {
+            p.waitFor();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         cp.admin.delete("/api/v1/nodes/le-" + ID + "-node");
         cp.admin.delete("/api/v1/namespaces/" + NS);
         cp.admin.delete("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/" + LEASE);

@@ -63,6 +63,7 @@ class ResilienceIT {
         ClusterSchedulerIT.nodeFor(cp, A, "8", "");
         ClusterSchedulerIT.nodeFor(cp, B, "8", "");
         Path config = Files.createTempFile("berth-res", ".yaml");
+        config.toFile().deleteOnExit();
         Files.writeString(config, """
                 apiVersion: kubescheduler.config.k8s.io/v1
                 kind: KubeSchedulerConfiguration

@@ -82,6 +82,7 @@ class SchedulerRbacIT {
     @Test
     void theDeployedRoleIsSufficientAndMinimal() throws Exception {
         Path config = Files.createTempFile("berth-rbac", ".yaml");
+        config.toFile().deleteOnExit();
         Files.writeString(config, """
                 apiVersion: kubescheduler.config.k8s.io/v1
                 kind: KubeSchedulerConfiguration
