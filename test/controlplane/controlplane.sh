@@ -5,7 +5,7 @@
 #
 #   controlplane.sh install          install packages, build and cache the binaries (idempotent)
 #   controlplane.sh start DIR        start etcd + kube-apiserver on loopback; state, logs, kubeconfigs in DIR
-#   controlplane.sh stop DIR         stop what start started and remove DIR
+#   controlplane.sh stop DIR [--keep]   stop what start started and remove DIR (--keep: leave logs and state)
 #   controlplane.sh restart-apiserver DIR   restart only kube-apiserver (etcd keeps the data)
 #   controlplane.sh bin              print the directory holding the cached binaries
 #
@@ -179,14 +179,14 @@ stop() {
       rm -f "$dir/$p.pid"
     fi
   done
-  # The directory holds only what start made (data, logs, credentials): nothing to keep.
-  rm -rf "$dir"
+  # The directory holds only what start made (data, logs, credentials): nothing to keep unless asked.
+  [ "${2:-}" = "--keep" ] || rm -rf "$dir"
 }
 
 case "${1:-}" in
   install) install ;;
   start) start "${2:?usage: controlplane.sh start DIR}" ;;
-  stop) stop "${2:?usage: controlplane.sh stop DIR}" ;;
+  stop) stop "${2:?usage: controlplane.sh stop DIR [--keep]}" "${3:-}" ;;
   restart-apiserver) restart_apiserver "${2:?usage: controlplane.sh restart-apiserver DIR}" ;;
   bin) echo "$BIN" ;;
   *) echo "usage: controlplane.sh install | start DIR | stop DIR | bin" >&2; exit 2 ;;

@@ -123,8 +123,10 @@ public final class SideBySide {
             if (proc != null) {
                 stop(proc);
             }
-            ControlPlane.run(script, "stop", dir.toString());
-            if (!o.keep()) {
+            if (o.keep()) {
+                ControlPlane.run(script, "stop", dir.toString(), "--keep");
+            } else {
+                ControlPlane.run(script, "stop", dir.toString());
                 deleteTree(dir);
             }
         }
@@ -174,6 +176,9 @@ public final class SideBySide {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
