@@ -14,7 +14,8 @@ public final class CycleState {
     private final ConcurrentHashMap<Key<?>, Object> data = new ConcurrentHashMap<>();
     private final Set<String> skipFilter = ConcurrentHashMap.newKeySet();
     private final Set<String> skipScore = ConcurrentHashMap.newKeySet();
-    private volatile boolean recordPluginMetrics;
+    // Set before the parallel phases start; their hand-off to the workers publishes it.
+    private boolean recordPluginMetrics;
 
     public <T> void write(Key<T> key, T value) {
         data.put(key, value);
