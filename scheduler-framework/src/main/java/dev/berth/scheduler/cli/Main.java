@@ -60,16 +60,9 @@ public final class Main {
         List<Path> pluginDirs = new ArrayList<>();
         String output = "table", explain = null;
         long seed = 1;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-            if (value == null && i + 1 < args.length && flag.startsWith("--")) {
-                value = args[++i];
-            }
-            if (value == null) {
-                throw new UsageException("flag " + flag + " needs a value");
-            }
+        for (Flag f : flags(args, 1)) {
+            String flag = f.name();
+            String value = required(flag, f.value());
             switch (flag) {
                 case "--nodes" -> nodes = existing(flag, value);
                 case "--pods" -> pods = existing(flag, value);
@@ -105,13 +98,9 @@ public final class Main {
         int healthzPort = 10259;
         String bindAddress = "0.0.0.0";
         List<Path> pluginDirs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-            if (value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            }
+        for (Flag f : flags(args, 0)) {
+            String flag = f.name();
+            String value = f.value();
             switch (flag) {
                 case "--config" -> config = existing(flag, required(flag, value));
                 case "--kubeconfig" -> kubeconfig = required(flag, value);
@@ -145,6 +134,29 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** A command-line flag and its value, null when none was given. */
+    private record Flag(String name, String value) {}
+
+    /**
+     * Splits {@code --flag=value}, {@code --flag value} and bare {@code --flag}: an argument after a flag is
+     * its value unless it is a flag itself (negative numbers take the {@code =} form).
+     */
+    private static List<Flag> flags(String[] args, int from) {
+        List<Flag> out = new ArrayList<>();
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                out.add(new Flag(a.substring(0, eq), a.substring(eq + 1)));
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                out.add(new Flag(a, args[++i]));
+            } else {
+                out.add(new Flag(a, null));
+            }
+        }
+        return out;
     }
 
     private static String required(String flag, String value) {

@@ -129,8 +129,16 @@ class MainTest {
     }
 
     @Test
+    void shortAndEqualsFormsOfFlagsWork() throws Exception {
+        Run r = run("simulate", "--nodes=" + write("n.yaml", NODES), "--pods", write("p.yaml", PODS).toString(), "-o", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, new ObjectMapper().readTree(r.out()).size());
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, run("simulate", "--nodes").code());
+        assertEquals(2, run("simulate", "--nodes", "--pods", "x").code(), "a flag is not another flag's value");
         assertEquals(2, run("simulate", "--bogus", "x").code());
         assertEquals(2, run().code());
         assertEquals(0, run("--help").code());
