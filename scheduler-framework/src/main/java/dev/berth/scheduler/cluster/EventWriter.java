@@ -26,8 +26,6 @@ import java.util.concurrent.Executors;
  */
 final class EventWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
-    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
 
     private final KubeConnection conn;
     private final String instance;
@@ -68,7 +66,7 @@ final class EventWriter implements AutoCloseable {
         event.put("kind", "Event");
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         event.put("metadata", Map.of("name", pod.name() + "." + Long.toHexString(nanos), "namespace", pod.namespace()));
-        event.put("eventTime", MICRO_TIME.format(now));
+        event.put("eventTime", MicroTime.format(now));
         event.put("reportingController", controller);
         event.put("reportingInstance", controller + "-" + instance);
         event.put("action", action);

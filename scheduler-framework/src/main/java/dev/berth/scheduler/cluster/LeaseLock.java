@@ -9,8 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +20,6 @@ import java.util.Map;
  */
 final class LeaseLock implements Lock {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseLock.class);
-    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
-            .withZone(ZoneOffset.UTC);
 
     private final KubeConnection conn;
     private final String namespace;
@@ -105,10 +101,10 @@ final class LeaseLock implements Lock {
         spec.put("holderIdentity", r.getHolderIdentity());
         spec.put("leaseDurationSeconds", r.getLeaseDurationSeconds());
         if (r.getAcquireTime() != null) {
-            spec.put("acquireTime", MICRO_TIME.format(r.getAcquireTime().toInstant()));
+            spec.put("acquireTime", MicroTime.format(r.getAcquireTime().toInstant()));
         }
         if (r.getRenewTime() != null) {
-            spec.put("renewTime", MICRO_TIME.format(r.getRenewTime().toInstant()));
+            spec.put("renewTime", MicroTime.format(r.getRenewTime().toInstant()));
         }
         spec.put("leaseTransitions", r.getLeaderTransitions());
         return Map.of("apiVersion", "coordination.k8s.io/v1", "kind", "Lease", "metadata", metadata, "spec", spec);
