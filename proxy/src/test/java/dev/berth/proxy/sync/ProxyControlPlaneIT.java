@@ -1,5 +1,6 @@
 package dev.berth.proxy.sync;
 
+import dev.berth.kube.testing.ControlPlane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class ProxyControlPlaneIT {
         var clusterIP = svc.path("spec").path("clusterIP").asText();
 
         try (var ns = TestNamespace.create()) {
-            var conn = KubeConnection.connect(cp.proxyKubeconfig.toString(), 50, 100);
+            var conn = KubeConnection.connect(cp.kubeconfig("proxy").toString(), 50, 100);
             var syncer = new IptablesSyncer(ns.iptables, NodeConfig.builder("node1").localhostNodePorts(false).build());
             var proxierRef = new Proxier[1];
             var state = new ClusterState(() -> {

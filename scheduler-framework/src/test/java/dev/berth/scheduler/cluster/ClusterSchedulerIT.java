@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.testing.ControlPlane;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import static dev.berth.scheduler.cluster.ControlPlane.eventually;
+import static dev.berth.kube.testing.ControlPlane.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

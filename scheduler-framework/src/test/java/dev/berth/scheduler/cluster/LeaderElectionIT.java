@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.testing.ControlPlane;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-import static dev.berth.scheduler.cluster.ControlPlane.eventually;
+import static dev.berth.kube.testing.ControlPlane.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed outright the other takes over without any pod being scheduled twice; SIGTERM releases the lease.
  */
 class LeaderElectionIT {
-    private static final Path ROOT = ControlPlane.script().getParent().getParent().getParent();
+    private static final Path ROOT = ControlPlane.repositoryRoot();
     private static final String ID = UUID.randomUUID().toString().substring(0, 6);
     private static final String LEASE = "berth-le-" + ID;
     private static final String NS = "le-" + ID;

@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.testing.ControlPlane;
 import dev.berth.kube.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.scheduler.framework.CycleState;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-import static dev.berth.scheduler.cluster.ControlPlane.eventually;
+import static dev.berth.kube.testing.ControlPlane.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

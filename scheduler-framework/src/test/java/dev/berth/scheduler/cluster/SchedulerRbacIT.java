@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster;
 
+import dev.berth.kube.testing.ControlPlane;
 import dev.berth.kube.KubeConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.berth.scheduler.cluster.ControlPlane.eventually;
+import static dev.berth.kube.testing.ControlPlane.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * used by a call it made, while every call it made is covered by a rule.
  */
 class SchedulerRbacIT {
-    private static final Path DEPLOY = ControlPlane.script().getParent().getParent().getParent().resolve("deploy/scheduler");
+    private static final Path DEPLOY = ControlPlane.repositoryRoot().resolve("deploy/scheduler");
     private static ControlPlane cp;
     private static final String P = "rbac-" + UUID.randomUUID().toString().substring(0, 6) + "-";
     private static final Set<String> CALLS = ConcurrentHashMap.newKeySet();
@@ -60,7 +61,7 @@ class SchedulerRbacIT {
         }
         cp.namespace(P + "ns");
         ClusterSchedulerIT.nodeFor(cp, P + "node", "4", "");
-        String mine = cp.schedulerKubeconfig + " ";
+        String mine = cp.kubeconfig("scheduler") + " ";
         KubeConnection.requestObserver = call -> {
             if (call.startsWith(mine)) {
                 CALLS.add(call.substring(mine.length()));
@@ -92,7 +93,7 @@ class SchedulerRbacIT {
                 """);
         String ns = P + "ns";
         try (SchedulerServer server = SchedulerServer.start(new SchedulerServer.Options(config,
-                cp.schedulerKubeconfig.toString(), List.of(), null, null, null, null))) {
+                cp.kubeconfig("scheduler").toString(), List.of(), null, null, null, null))) {
             eventually(Duration.ofSeconds(30), "leadership", server::isLeader);
             cp.create("/api/v1/namespaces/" + ns + "/pods", """
                     {apiVersion: v1, kind: Pod, metadata: {name: fits},
