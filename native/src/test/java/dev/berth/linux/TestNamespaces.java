@@ -64,6 +64,26 @@ public final class TestNamespaces implements AutoCloseable {
         }
     }
 
+    /** {@code bridge -n NS -j ARGS...} parsed; an empty answer is an empty array. */
+    public static JsonNode bridgeJson(String ns, String... args) {
+        var command = new ArrayList<>(List.of("bridge", "-n", ns, "-j"));
+        command.addAll(Arrays.asList(args));
+        try {
+            var out = run(command.toArray(String[]::new));
+            return JSON.readTree(out.isBlank() ? "[]" : out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Whether this kernel has bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING); probed in {@code ns}. */
+    public static boolean kernelFiltersVlans(String ns) {
+        var probe = "berth-vlanprobe";
+        boolean supported = exec("ip", "-n", ns, "link", "add", probe, "type", "bridge", "vlan_filtering", "1").exit() == 0;
+        exec("ip", "-n", ns, "link", "del", probe);
+        return supported;
+    }
+
     /** {@code ip netns exec NS ping -c1 -W1 ADDRESS} succeeded. */
     public static boolean ping(String ns, String address) {
         // The first packet can race ARP and bridge learning; a few tries keep this test about reachability.

@@ -4,20 +4,26 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code rtattr}s of one message or nested attribute, by type (flag bits masked off). */
 final class Attributes {
     private final Map<Integer, ByteBuffer> values;
+    /** Every attribute in order, repeats included (IFLA_BRIDGE_VLAN_INFO comes once per VLAN). */
+    private final List<Map.Entry<Integer, ByteBuffer>> all;
 
-    private Attributes(Map<Integer, ByteBuffer> values) {
+    private Attributes(Map<Integer, ByteBuffer> values, List<Map.Entry<Integer, ByteBuffer>> all) {
         this.values = values;
+        this.all = all;
     }
 
     /** Parses attributes from {@code buffer}'s position to its limit. */
     static Attributes parse(ByteBuffer buffer) {
         var values = new HashMap<Integer, ByteBuffer>();
+        var all = new ArrayList<Map.Entry<Integer, ByteBuffer>>();
         var view = buffer.slice().order(ByteOrder.nativeOrder());
         while (view.remaining() >= 4) {
             int start = view.position();
@@ -27,13 +33,15 @@ final class Attributes {
                 break;
             }
             // The first occurrence wins, as in the kernel's own nla_parse.
-            values.putIfAbsent(type, view.slice(start + 4, length - 4).order(ByteOrder.nativeOrder()));
+            var value = view.slice(start + 4, length - 4).order(ByteOrder.nativeOrder());
+            values.putIfAbsent(type, value);
+            all.add(Map.entry(type, value));
             view.position(Math.min(view.limit(), start + ((length + 3) & ~3)));
         }
-        return new Attributes(values);
+        return new Attributes(values, all);
     }
 
-    static final Attributes EMPTY = new Attributes(Map.of());
+    static final Attributes EMPTY = new Attributes(Map.of(), List.of());
 
     boolean has(int type) {
         return values.containsKey(type);
@@ -59,6 +67,11 @@ final class Attributes {
             end++;
         }
         return new String(raw, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** The values of every attribute of {@code type}, in message order. */
+    List<ByteBuffer> every(int type) {
+        return all.stream().filter(e -> e.getKey() == type).map(e -> e.getValue().duplicate().order(ByteOrder.nativeOrder())).toList();
     }
 
     int u8(int type, int absent) {

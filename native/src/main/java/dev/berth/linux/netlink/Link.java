@@ -15,9 +15,10 @@ import dev.berth.linux.MacAddress;
  * @param kind        {@code IFLA_INFO_KIND} such as {@code bridge} or {@code veth}, or {@code null}
  * @param linkIndex   {@code IFLA_LINK}, e.g. a veth's peer index (possibly in another namespace), 0 for none
  * @param bridgePort  the bridge-port settings when enslaved to a bridge, else {@code null}
+ * @param bridge      the bridge's own settings when this link is a bridge, else {@code null}
  */
 public record Link(int index, String name, int flags, int mtu, MacAddress mac, OperState operState,
-        int masterIndex, String kind, int linkIndex, BridgePort bridgePort) {
+        int masterIndex, String kind, int linkIndex, BridgePort bridgePort, BridgeSettings bridge) {
 
     /** Administratively up ({@code IFF_UP}). */
     public boolean up() {

@@ -74,6 +74,10 @@ final class MessageWriter {
         return attr(attrType, new byte[] {(byte) value});
     }
 
+    MessageWriter attrU16(int attrType, int value) {
+        return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) value).array());
+    }
+
     MessageWriter attrU32(int attrType, int value) {
         return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
     }

@@ -55,7 +55,10 @@ final class Rt {
     static final int IFLA_PROTINFO = 12;
     static final int IFLA_OPERSTATE = 16;
     static final int IFLA_LINKINFO = 18;
+    static final int IFLA_AF_SPEC = 26;
     static final int IFLA_NET_NS_FD = 28;
+    static final int IFLA_EXT_MASK = 29;
+    static final int RTEXT_FILTER_BRVLAN = 1 << 1;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
     static final int IFLA_INFO_SLAVE_KIND = 4;
@@ -63,6 +66,16 @@ final class Rt {
     static final int VETH_INFO_PEER = 1;
     static final int IFLA_BRPORT_MODE = 4;
     static final int IFLA_BRPORT_ISOLATED = 33;
+    static final int IFLA_BR_VLAN_FILTERING = 7;
+
+    // linux/if_bridge.h: IFLA_AF_SPEC contents for AF_BRIDGE
+    static final int IFLA_BRIDGE_FLAGS = 0;
+    static final int IFLA_BRIDGE_VLAN_INFO = 2;
+    static final int BRIDGE_FLAGS_MASTER = 1;
+    static final int BRIDGE_FLAGS_SELF = 2;
+    static final int BRIDGE_VLAN_INFO_PVID = 1 << 1;
+    static final int BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
+    static final int BRIDGE_VLAN_INFO_LEN = 4;
 
     // IFA_*
     static final int IFA_ADDRESS = 1;

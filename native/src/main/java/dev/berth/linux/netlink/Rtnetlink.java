@@ -11,11 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An rtnetlink client for one network namespace: links (bridge, veth, up/down, MTU, MAC, master,
- * promiscuity, bridge-port hairpin and isolation), addresses and routes. Kernel errors arrive as
+ * promiscuity, bridge-port hairpin and isolation, bridge VLAN filtering and VLANs), addresses and routes. Kernel errors arrive as
  * {@link NetlinkException} naming the request and the errno ({@code EEXIST}, {@code ENODEV}, ...).
  *
  * <p>The client works on the namespace its socket was opened in, whatever thread later uses it, so
@@ -46,6 +48,11 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** Creates a bridge; {@code mtu} 0 keeps the kernel default. */
     public void createBridge(String name, int mtu) {
+        createBridge(name, mtu, false);
+    }
+
+    /** Creates a bridge, with VLAN filtering on when asked ({@code IFLA_BR_VLAN_FILTERING}). */
+    public void createBridge(String name, int mtu, boolean vlanFiltering) {
         var message = new MessageWriter(Rt.RTM_NEWLINK, CREATE).ifinfomsg(Syscalls.AF_UNSPEC, 0, 0, 0)
                 .attrString(Rt.IFLA_IFNAME, name);
         if (mtu > 0) {
@@ -53,8 +60,25 @@ public final class Rtnetlink implements AutoCloseable {
         }
         int info = message.begin(Rt.IFLA_LINKINFO);
         message.attrString(Rt.IFLA_INFO_KIND, "bridge");
+        if (vlanFiltering) {
+            int data = message.begin(Rt.IFLA_INFO_DATA);
+            message.attrU8(Rt.IFLA_BR_VLAN_FILTERING, 1);
+            message.end(data);
+        }
         message.end(info);
-        socket.execute(message, "add link " + name + " (bridge)");
+        socket.execute(message, "add link " + name + " (bridge" + (vlanFiltering ? ", vlan_filtering 1" : "") + ")");
+    }
+
+    /** Switches VLAN filtering of an existing bridge on or off. */
+    public void setVlanFiltering(int bridgeIndex, boolean on) {
+        // Kind-specific data is applied by RTM_NEWLINK on an existing index (changelink); RTM_SETLINK ignores it.
+        var message = new MessageWriter(Rt.RTM_NEWLINK, CHANGE).ifinfomsg(Syscalls.AF_UNSPEC, bridgeIndex, 0, 0);
+        int info = message.begin(Rt.IFLA_LINKINFO);
+        message.attrString(Rt.IFLA_INFO_KIND, "bridge");
+        int data = message.begin(Rt.IFLA_INFO_DATA);
+        message.attrU8(Rt.IFLA_BR_VLAN_FILTERING, on ? 1 : 0);
+        message.end(data).end(info);
+        socket.execute(message, "set bridge #" + bridgeIndex + " vlan_filtering " + (on ? 1 : 0));
     }
 
     /**
@@ -198,6 +222,67 @@ public final class Rtnetlink implements AutoCloseable {
         socket.execute(message, operation);
     }
 
+    // ---- bridge VLANs ----
+
+    /**
+     * Adds {@code vlan} to a bridge port, or to the bridge device itself when {@code index} is the bridge
+     * ({@code self}); adding a VLAN that exists replaces its flags, and a new PVID takes over from the old.
+     */
+    public void addBridgeVlan(int index, BridgeVlan vlan, boolean self) {
+        socket.execute(bridgeVlanMessage(Rt.RTM_SETLINK, index, vlan, self),
+                "add bridge vlan " + vlan + " on #" + index + (self ? " self" : ""));
+    }
+
+    /** Removes VLAN {@code vid} from a bridge port, or from the bridge device itself ({@code self}). */
+    public void deleteBridgeVlan(int index, int vid, boolean self) {
+        socket.execute(bridgeVlanMessage(Rt.RTM_DELLINK, index, new BridgeVlan(vid, false, false), self),
+                "delete bridge vlan " + vid + " on #" + index + (self ? " self" : ""));
+    }
+
+    static MessageWriter bridgeVlanMessage(int type, int index, BridgeVlan vlan, boolean self) {
+        // AF_BRIDGE sends the request to the bridge driver; MASTER means "the port's bridge", SELF the device.
+        var message = new MessageWriter(type, CHANGE).ifinfomsg(Syscalls.AF_BRIDGE, index, 0, 0);
+        int spec = message.begin(Rt.IFLA_AF_SPEC);
+        message.attrU16(Rt.IFLA_BRIDGE_FLAGS, self ? Rt.BRIDGE_FLAGS_SELF : Rt.BRIDGE_FLAGS_MASTER);
+        var info = ByteBuffer.allocate(Rt.BRIDGE_VLAN_INFO_LEN).order(ByteOrder.nativeOrder())
+                .putShort((short) vlan.flags()).putShort((short) vlan.vid());
+        message.attr(Rt.IFLA_BRIDGE_VLAN_INFO, info.array());
+        return message.end(spec);
+    }
+
+    /** The VLANs of every bridge and bridge port in the namespace, by interface index. */
+    public Map<Integer, List<BridgeVlan>> bridgeVlans() {
+        var message = new MessageWriter(Rt.RTM_GETLINK, DUMP).ifinfomsg(Syscalls.AF_BRIDGE, 0, 0, 0)
+                .attrU32(Rt.IFLA_EXT_MASK, Rt.RTEXT_FILTER_BRVLAN);
+        var vlans = new TreeMap<Integer, List<BridgeVlan>>();
+        for (var reply : socket.dump(message, "list bridge vlans")) {
+            if (reply.type() == Rt.RTM_NEWLINK) {
+                int index = reply.payload().order(ByteOrder.nativeOrder()).getInt(4);
+                vlans.put(index, parseBridgeVlans(reply.payload()));
+            }
+        }
+        return vlans;
+    }
+
+    /** The VLANs of one bridge port or bridge, empty when it has none or is neither. */
+    public List<BridgeVlan> bridgeVlans(int index) {
+        return bridgeVlans().getOrDefault(index, List.of());
+    }
+
+    static List<BridgeVlan> parseBridgeVlans(ByteBuffer payload) {
+        var attributes = Attributes.parse(payload.duplicate().position(Rt.IFINFOMSG_LEN));
+        var vlans = new ArrayList<BridgeVlan>();
+        for (var info : attributes.nested(Rt.IFLA_AF_SPEC).every(Rt.IFLA_BRIDGE_VLAN_INFO)) {
+            if (info.remaining() >= Rt.BRIDGE_VLAN_INFO_LEN) {
+                int flags = Short.toUnsignedInt(info.getShort(0));
+                int vid = Short.toUnsignedInt(info.getShort(2));
+                vlans.add(new BridgeVlan(vid, (flags & Rt.BRIDGE_VLAN_INFO_PVID) != 0,
+                        (flags & Rt.BRIDGE_VLAN_INFO_UNTAGGED) != 0));
+            }
+        }
+        return vlans;
+    }
+
     static Link parseLink(ByteBuffer payload) {
         var header = payload.duplicate().order(ByteOrder.nativeOrder());
         int index = header.getInt(4);
@@ -210,10 +295,13 @@ public final class Rtnetlink implements AutoCloseable {
             var data = info.nested(Rt.IFLA_INFO_SLAVE_DATA);
             port = new BridgePort(data.u8(Rt.IFLA_BRPORT_MODE, 0) != 0, data.u8(Rt.IFLA_BRPORT_ISOLATED, 0) != 0);
         }
+        var kind = info.string(Rt.IFLA_INFO_KIND);
+        var bridge = "bridge".equals(kind)
+                ? new BridgeSettings(info.nested(Rt.IFLA_INFO_DATA).u8(Rt.IFLA_BR_VLAN_FILTERING, 0) != 0) : null;
         return new Link(index, attributes.string(Rt.IFLA_IFNAME), flags, attributes.u32(Rt.IFLA_MTU, 0),
                 macBytes != null && macBytes.length == 6 ? MacAddress.of(macBytes) : null,
                 OperState.of(attributes.u8(Rt.IFLA_OPERSTATE, 0)), attributes.u32(Rt.IFLA_MASTER, 0),
-                info.string(Rt.IFLA_INFO_KIND), attributes.u32(Rt.IFLA_LINK, 0), port);
+                kind, attributes.u32(Rt.IFLA_LINK, 0), port, bridge);
     }
 
     // ---- addresses ----

@@ -70,4 +70,51 @@ class CodecTest {
         replies.get(0).payload().duplicate().get(copy);
         assertArrayEquals(java.util.Arrays.copyOfRange(first, 16, 32), copy);
     }
+
+    @Test
+    void aBridgeVlanRequestHasIproute2sLayout() {
+        // What `bridge vlan add dev vx vid 10 pvid untagged master` sends (seen with strace): 52 bytes, an
+        // IFLA_AF_SPEC of 20 holding IFLA_BRIDGE_FLAGS (u16) and one 4-byte bridge_vlan_info.
+        var bytes = Rtnetlink.bridgeVlanMessage(Rt.RTM_SETLINK, 4, BridgeVlan.access(10), false).finish(1);
+        var message = buffer(bytes);
+        assertEquals(52, bytes.length);
+        assertEquals(Rt.RTM_SETLINK, message.getShort(4));
+        assertEquals(7, message.get(16), "AF_BRIDGE");
+        assertEquals(4, message.getInt(20));
+        assertEquals(20, message.getShort(32));
+        assertEquals(Rt.IFLA_AF_SPEC, message.getShort(34) & Rt.NLA_TYPE_MASK);
+        assertEquals(6, message.getShort(36));
+        assertEquals(Rt.IFLA_BRIDGE_FLAGS, message.getShort(38));
+        assertEquals(Rt.BRIDGE_FLAGS_MASTER, message.getShort(40));
+        assertEquals(8, message.getShort(44));
+        assertEquals(Rt.IFLA_BRIDGE_VLAN_INFO, message.getShort(46));
+        assertEquals(Rt.BRIDGE_VLAN_INFO_PVID | Rt.BRIDGE_VLAN_INFO_UNTAGGED, message.getShort(48));
+        assertEquals(10, message.getShort(50));
+
+        var self = buffer(Rtnetlink.bridgeVlanMessage(Rt.RTM_DELLINK, 2, BridgeVlan.tagged(30), true).finish(1));
+        assertEquals(Rt.RTM_DELLINK, self.getShort(4));
+        assertEquals(Rt.BRIDGE_FLAGS_SELF, self.getShort(40));
+        assertEquals(0, self.getShort(48));
+        assertEquals(30, self.getShort(50));
+    }
+
+    @Test
+    void everyVlanOfADumpReplyIsRead() {
+        var writer = new MessageWriter(Rt.RTM_NEWLINK, Rt.NLM_F_MULTI).ifinfomsg(7, 4, 0, 0);
+        int spec = writer.begin(Rt.IFLA_AF_SPEC);
+        for (var vlan : java.util.List.of(new BridgeVlan(1, false, true), BridgeVlan.access(10), BridgeVlan.tagged(20))) {
+            writer.attr(Rt.IFLA_BRIDGE_VLAN_INFO, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
+                    .putShort((short) vlan.flags()).putShort((short) vlan.vid()).array());
+        }
+        writer.end(spec);
+        var payload = buffer(writer.finish(1)).position(Rt.NLMSG_HDRLEN).slice().order(ByteOrder.nativeOrder());
+        assertEquals(java.util.List.of(new BridgeVlan(1, false, true), new BridgeVlan(10, true, true), new BridgeVlan(20, false, false)),
+                Rtnetlink.parseBridgeVlans(payload));
+    }
+
+    @Test
+    void vlanIdsOutsideTheRangeAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> BridgeVlan.access(0));
+        assertThrows(IllegalArgumentException.class, () -> BridgeVlan.tagged(4095));
+    }
 }

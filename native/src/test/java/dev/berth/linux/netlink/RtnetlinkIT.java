@@ -1,12 +1,16 @@
 package dev.berth.linux.netlink;
 
+import static dev.berth.linux.TestNamespaces.bridgeJson;
 import static dev.berth.linux.TestNamespaces.ipJson;
+import static dev.berth.linux.TestNamespaces.kernelFiltersVlans;
 import static dev.berth.linux.TestNamespaces.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.linux.IpNet;
@@ -17,6 +21,8 @@ import dev.berth.linux.Syscalls;
 import dev.berth.linux.TestNamespaces;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,5 +214,93 @@ class RtnetlinkIT {
         var unreachable = assertThrows(NetlinkException.class, () -> nl.addRoute(
                 Route.unicast(IpNet.parse("10.96.0.0/16"), IpNet.parseAddress("192.0.2.1"), bridge.index())));
         assertEquals("ENETUNREACH", unreachable.errnoName(), unreachable.getMessage());
+    }
+
+    /** {@code bridge -j vlan show} as interface name to VLANs, in the library's terms. */
+    private static Map<String, List<BridgeVlan>> shownVlans(String ns) {
+        var shown = new TreeMap<String, List<BridgeVlan>>();
+        for (var entry : bridgeJson(ns, "vlan", "show")) {
+            var vlans = new ArrayList<BridgeVlan>();
+            for (var vlan : entry.path("vlans")) {
+                var flags = vlan.path("flags").toString();
+                vlans.add(new BridgeVlan(vlan.get("vlan").asInt(), flags.contains("\"PVID\""),
+                        flags.contains("\"Egress Untagged\"")));
+            }
+            shown.put(entry.get("ifname").asText(), vlans);
+        }
+        return shown;
+    }
+
+    /** The library's list, keyed by name like iproute2's, leaving out links without VLANs as it does. */
+    private static Map<String, List<BridgeVlan>> listedVlans(Rtnetlink nl) {
+        var listed = new TreeMap<String, List<BridgeVlan>>();
+        nl.bridgeVlans().forEach((index, vlans) -> {
+            if (!vlans.isEmpty()) {
+                listed.put(nl.link(index).name(), vlans);
+            }
+        });
+        return listed;
+    }
+
+    @Test
+    void bridgeVlansOnPortsAndOnTheBridgeMatchIproute2() {
+        assumeTrue(kernelFiltersVlans(node), "kernel without CONFIG_BRIDGE_VLAN_FILTERING");
+        var nl = track(Rtnetlink.open(track(NetNs.named(node))));
+        var podANs = track(NetNs.named(podA));
+        nl.createBridge("br-vlan", 0, true);
+        var bridge = nl.link("br-vlan");
+        assertTrue(bridge.bridge().vlanFiltering());
+        nl.createVeth("veth-a", "eth0", 0, podANs, null);
+        var port = nl.link("veth-a");
+        nl.setMaster(port.index(), bridge.index());
+
+        // Joining gave the port the default PVID 1; an access VLAN takes the PVID over, VLAN 1 stays untagged.
+        assertEquals(List.of(new BridgeVlan(1, true, true)), nl.bridgeVlans(port.index()));
+        nl.addBridgeVlan(port.index(), BridgeVlan.access(10), false);
+        nl.addBridgeVlan(port.index(), BridgeVlan.tagged(20), false);
+        nl.addBridgeVlan(bridge.index(), BridgeVlan.tagged(30), true);
+        assertEquals(List.of(new BridgeVlan(1, false, true), BridgeVlan.access(10), BridgeVlan.tagged(20)),
+                nl.bridgeVlans(port.index()));
+        assertTrue(nl.bridgeVlans(bridge.index()).contains(BridgeVlan.tagged(30)), nl.bridgeVlans(bridge.index()).toString());
+        assertEquals(shownVlans(node), listedVlans(nl));
+
+        nl.deleteBridgeVlan(port.index(), 1, false);
+        nl.deleteBridgeVlan(bridge.index(), 30, true);
+        assertEquals(List.of(BridgeVlan.access(10), BridgeVlan.tagged(20)), nl.bridgeVlans(port.index()));
+        assertEquals(shownVlans(node), listedVlans(nl));
+
+        // Filtering switched on for a bridge made without it.
+        nl.createBridge("br-plain", 0);
+        var plain = nl.link("br-plain");
+        assertFalse(plain.bridge().vlanFiltering());
+        nl.setVlanFiltering(plain.index(), true);
+        assertTrue(nl.link("br-plain").bridge().vlanFiltering());
+        assertEquals(1, linkJson(node, "br-plain").at("/linkinfo/info_data/vlan_filtering").asInt());
+    }
+
+    @Test
+    void withoutKernelVlanFilteringTheRequestsFailAsIproute2Does() {
+        assumeFalse(kernelFiltersVlans(node), "kernel has CONFIG_BRIDGE_VLAN_FILTERING");
+        var nl = track(Rtnetlink.open(track(NetNs.named(node))));
+        var podANs = track(NetNs.named(podA));
+        var refused = assertThrows(NetlinkException.class, () -> nl.createBridge("br-vlan", 0, true));
+        assertEquals("EOPNOTSUPP", refused.errnoName(), refused.getMessage());
+        assertTrue(nl.findLink("br-vlan").isEmpty(), "a refused bridge is not created");
+
+        nl.createBridge("br-plain", 0);
+        var bridge = nl.link("br-plain");
+        assertFalse(bridge.bridge().vlanFiltering());
+        assertEquals("EOPNOTSUPP", assertThrows(NetlinkException.class,
+                () -> nl.setVlanFiltering(bridge.index(), true)).errnoName());
+        nl.createVeth("veth-a", "eth0", 0, podANs, null);
+        var port = nl.link("veth-a");
+        nl.setMaster(port.index(), bridge.index());
+        // The kernel parses the request before refusing it: a malformed one would be EINVAL instead.
+        var vlan = assertThrows(NetlinkException.class, () -> nl.addBridgeVlan(port.index(), BridgeVlan.access(10), false));
+        assertEquals("EOPNOTSUPP", vlan.errnoName(), vlan.getMessage());
+        var iproute2 = TestNamespaces.exec("bridge", "-n", node, "vlan", "add", "dev", "veth-a", "vid", "10", "pvid", "untagged");
+        assertTrue(iproute2.stderr().contains("Operation not supported"), iproute2.stderr());
+        assertEquals(shownVlans(node), listedVlans(nl));
+        assertEquals(List.of(), nl.bridgeVlans(port.index()));
     }
 }
