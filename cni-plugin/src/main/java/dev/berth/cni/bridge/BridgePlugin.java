@@ -15,7 +15,9 @@ import dev.berth.linux.MacAddress;
 import dev.berth.linux.NetNs;
 import dev.berth.linux.NetlinkException;
 import dev.berth.linux.Sysctl;
+import dev.berth.cni.types.NetConf;
 import dev.berth.linux.netlink.Address;
+import dev.berth.linux.netlink.BridgeVlan;
 import dev.berth.linux.netlink.Link;
 import dev.berth.linux.netlink.Route;
 import dev.berth.linux.netlink.Rtnetlink;
@@ -46,8 +48,7 @@ public final class BridgePlugin implements Plugin {
         var conf = BridgeConf.parse(request.config());
         var env = request.environment();
         var args = CniArgs.parse(env.args(), Set.of(CniArgs.IP, CniArgs.MAC));
-        var mac = request.config().runtimeConfig().mac() != null ? request.config().runtimeConfig().mac()
-                : args.mac().orElse(null);
+        var mac = containerMac(request.config(), conf, args);
         var ipam = Ipam.of(request);
         var undo = new ArrayDeque<Runnable>();
         try (var containerNs = openNetns(env.netns()); var host = Rtnetlink.open();
@@ -59,6 +60,21 @@ public final class BridgePlugin implements Plugin {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The container interface's MAC as the reference picks it: {@code runtimeConfig.mac} over
+     * {@code args.cni.mac} over {@code CNI_ARGS} {@code MAC=}; {@code null} lets the kernel choose. A
+     * lower-precedence source is not even parsed when a higher one is given, as there.
+     */
+    static MacAddress containerMac(NetConf config, BridgeConf conf, CniArgs args) {
+        if (config.runtimeConfig().mac() != null) {
+            return config.runtimeConfig().mac();
+        }
+        if (conf.argsMac() != null) {
+            return conf.argsMac();
+        }
+        return args.mac().orElse(null);
     }
 
     private Result attach(Request request, BridgeConf conf, MacAddress mac, Ipam ipam, NetNs containerNs,
@@ -78,6 +94,7 @@ public final class BridgePlugin implements Plugin {
         if (conf.portIsolation()) {
             host.setIsolated(hostVeth.index(), true);
         }
+        configurePortVlans(host, hostVeth, conf.vlan(), conf.vlanTrunk(), conf.preserveDefaultVlan());
         host.setUp(hostVeth.index(), true);
         var containerVeth = container.link(env.ifName());
 
@@ -93,11 +110,21 @@ public final class BridgePlugin implements Plugin {
         if (!conf.disableContainerInterface()) {
             configureContainer(containerNs, container, containerVeth, result, conf);
         }
+        Link vlanGateway = null;
         if (conf.isGateway()) {
             for (var ip : result.ips()) {
-                if (ip.gateway() != null) {
-                    ensureAddress(host, bridge, new IpNet(ip.gateway(), ip.address().prefixLength()), conf.forceAddress());
+                if (ip.gateway() == null) {
+                    continue;
                 }
+                // With a VLAN the gateway must sit in that VLAN: on "<bridge>.<vid>", a veth whose peer is an access port.
+                var target = bridge;
+                if (conf.vlan() != 0) {
+                    if (vlanGateway == null) {
+                        vlanGateway = ensureVlanGateway(host, bridge, conf, undo);
+                    }
+                    target = vlanGateway;
+                }
+                ensureAddress(host, target, new IpNet(ip.gateway(), ip.address().prefixLength()), conf.forceAddress());
             }
             enableForwarding(result.ips());
         }
@@ -111,12 +138,72 @@ public final class BridgePlugin implements Plugin {
         bridge = host.link(bridge.index());
         hostVeth = host.link(hostVeth.index());
         containerVeth = container.link(containerVeth.index());
-        var interfaces = List.of(
+        var interfaces = new ArrayList<>(List.of(
                 new Interface(bridge.name(), text(bridge.mac()), 0, "", "", ""),
                 new Interface(hostVeth.name(), text(hostVeth.mac()), 0, "", "", ""),
-                new Interface(containerVeth.name(), text(containerVeth.mac()), 0, env.netns(), "", ""));
+                new Interface(containerVeth.name(), text(containerVeth.mac()), 0, env.netns(), "", "")));
+        if (vlanGateway != null) {
+            vlanGateway = host.link(vlanGateway.index());
+            interfaces.add(new Interface(vlanGateway.name(), text(vlanGateway.mac()), 0, "", "", ""));
+        }
         var dns = request.config().dns().isEmpty() ? result.dns() : request.config().dns();
         return new Result(interfaces, result.ips(), result.routes(), dns);
+    }
+
+    /**
+     * Puts a bridge port in its VLANs as the reference does: without {@code preserveDefaultVlan} the VLANs
+     * the port got on joining (the bridge's default PVID) go first; {@code vlan} is added as PVID and
+     * untagged (an access port), each trunk VLAN tagged.
+     */
+    private static void configurePortVlans(Rtnetlink host, Link port, int vlan, List<Integer> trunk, boolean preserveDefault) {
+        var vids = trunk == null ? List.<Integer>of() : trunk;
+        if (vlan == 0 && vids.isEmpty()) {
+            return;
+        }
+        try {
+            if (!preserveDefault) {
+                for (var existing : host.bridgeVlans(port.index())) {
+                    host.deleteBridgeVlan(port.index(), existing.vid(), false);
+                }
+            }
+            if (vlan != 0) {
+                host.addBridgeVlan(port.index(), BridgeVlan.access(vlan), false);
+            }
+            for (var vid : vids) {
+                host.addBridgeVlan(port.index(), BridgeVlan.tagged(vid), false);
+            }
+        } catch (NetlinkException e) {
+            throw new CniException(CniException.INTERNAL, "failed to setup vlan tag on interface \"" + port.name() + "\": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The gateway interface of a VLAN, {@code <bridge>.<vid>} in the host namespace: one end of a veth
+     * pair whose other end is an access port of the VLAN. Shared by every pod of the VLAN, so it is made
+     * once and left in place by DEL; an ADD that made it and then fails removes it again.
+     */
+    private static Link ensureVlanGateway(Rtnetlink host, Link bridge, BridgeConf conf, Deque<Runnable> undo) {
+        var name = bridge.name() + "." + conf.vlan();
+        var existing = host.findLink(name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        var mtu = host.link(bridge.index()).mtu();
+        String portName;
+        try {
+            portName = createVeth(host, name, mtu, null, null);
+        } catch (CniException e) {
+            throw new CniException(CniException.INTERNAL, "failed to create vlan interface: " + e.getMessage());
+        }
+        undo.push(() -> host.deleteLink(portName));
+        var port = host.link(portName);
+        host.setMaster(port.index(), bridge.index());
+        configurePortVlans(host, port, conf.vlan(), null, conf.preserveDefaultVlan());
+        host.setUp(port.index(), true);
+        var gateway = host.link(name);
+        host.setUp(gateway.index(), true);
+        return gateway;
     }
 
     /** Gateways as the reference fills them: the subnet's first address when IPAM gave none; default routes. */
@@ -166,7 +253,7 @@ public final class BridgePlugin implements Plugin {
         var existing = host.findLink(conf.bridge());
         if (existing.isEmpty()) {
             try {
-                host.createBridge(conf.bridge(), conf.mtu());
+                host.createBridge(conf.bridge(), conf.mtu(), conf.vlanFiltering());
             } catch (NetlinkException e) {
                 // Another ADD may have created it between our look and our request.
                 if (e.errno() != Errno.EEXIST) {
@@ -368,16 +455,26 @@ public final class BridgePlugin implements Plugin {
                 throw new CniException(CniException.INTERNAL, "interface " + env.ifName() + " has MAC " + link.mac()
                         + ", expected " + expected.mac());
             }
+            // Every host-side interface must exist; the one peered with the container's is the pod's port
+            // (others, such as a VLAN's gateway "<bridge>.<vid>", are not ports themselves).
+            Link hostVeth = null;
             for (var candidate : previous.interfaces()) {
                 if (candidate.sandbox().isEmpty() && !candidate.name().equals(conf.bridge())) {
-                    var hostVeth = host.findLink(candidate.name()).orElseThrow(() -> new CniException(CniException.INTERNAL,
+                    var hostLink = host.findLink(candidate.name()).orElseThrow(() -> new CniException(CniException.INTERNAL,
                             "host interface " + candidate.name() + " not found"));
-                    if (hostVeth.masterIndex() != bridge.index()) {
-                        throw new CniException(CniException.INTERNAL, "interface " + candidate.name()
-                                + " is not attached to bridge " + conf.bridge());
+                    if (hostLink.index() == link.linkIndex()) {
+                        if (hostLink.masterIndex() != bridge.index()) {
+                            throw new CniException(CniException.INTERNAL, "interface " + candidate.name()
+                                    + " is not attached to bridge " + conf.bridge());
+                        }
+                        hostVeth = hostLink;
                     }
                 }
             }
+            if (hostVeth == null) {
+                throw new CniException(CniException.INTERNAL, "CNI veth created for bridge " + conf.bridge() + " was not found");
+            }
+            checkPortVlans(host, hostVeth, conf);
             int family = 0;
             var present = container.addresses(family, link.index()).stream().map(Address::address).toList();
             for (var ip : previous.ips()) {
@@ -395,6 +492,27 @@ public final class BridgePlugin implements Plugin {
                 if (!found) {
                     throw new CniException(CniException.INTERNAL, "expected route " + route.dst() + " not found in " + env.netns());
                 }
+            }
+        }
+    }
+
+    /** The pod's port still carries the VLANs ADD gave it. */
+    private static void checkPortVlans(Rtnetlink host, Link port, BridgeConf conf) {
+        if (!conf.hasPortVlans()) {
+            return;
+        }
+        var present = host.bridgeVlans(port.index());
+        var expected = new ArrayList<BridgeVlan>();
+        if (conf.vlan() != 0) {
+            expected.add(BridgeVlan.access(conf.vlan()));
+        }
+        if (conf.vlanTrunk() != null) {
+            conf.vlanTrunk().forEach(vid -> expected.add(BridgeVlan.tagged(vid)));
+        }
+        for (var vlan : expected) {
+            if (!present.contains(vlan)) {
+                throw new CniException(CniException.INTERNAL, "interface " + port.name() + " lacks VLAN " + vlan
+                        + " (has " + present + ")");
             }
         }
     }
