@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cni.it.Cni;
 import dev.berth.cni.it.Namespaces;
-import java.io.IOException;
+import dev.berth.cni.it.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,23 +26,22 @@ import org.junit.jupiter.api.Test;
 class BridgeOptionsIT {
     private static final Path REFERENCE_BIN = Path.of("/usr/lib/cni");
 
+    private Node fixture;
     private Namespaces namespaces;
     private String node;
     private Path dataDir;
 
     @BeforeEach
-    void setUp() throws IOException {
-        namespaces = new Namespaces();
-        node = namespaces.create("node");
-        dataDir = Files.createTempDirectory("berth-it-ipam");
+    void setUp() {
+        fixture = new Node();
+        namespaces = fixture.namespaces();
+        node = fixture.name();
+        dataDir = fixture.dataDir();
     }
 
     @AfterEach
-    void tearDown() throws IOException {
-        namespaces.close();
-        try (var files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    void tearDown() {
+        fixture.close();
     }
 
     private String config(String bridgeFields, String ipam) {
@@ -214,6 +212,49 @@ class BridgeOptionsIT {
         var failed = add(pod, config.replace("10.94.0.0/24\"", "10.94.0.0/24\",\"rangeEnd\":\"10.94.0.2\""));
         assertNotEquals(0, failed.exit(), failed::toString);
         assertEquals(1, nat(node).stream().filter(rule -> rule.startsWith("-N CNI-")).count(), nat(node)::toString);
+    }
+
+    @Test
+    void containerMacFromRuntimeConfigOrCniArgsMatchesTheReference() {
+        assumeTrue(Files.isExecutable(REFERENCE_BIN.resolve("bridge")), "reference plugins not installed");
+        var referenceNode = namespaces.create("refnode");
+        record Case(String name, String runtimeConfig, String cniArgs, String mac) {}
+        var cases = List.of(
+                new Case("runtimeConfig", ",\"runtimeConfig\":{\"mac\":\"02:00:00:00:00:aa\"}", null, "02:00:00:00:00:aa"),
+                // host-local refuses an unknown MAC= too, so a runtime passing one sets IgnoreUnknown.
+                new Case("CNI_ARGS", "", "IgnoreUnknown=1;MAC=02:00:00:00:00:BB", "02:00:00:00:00:bb"),
+                new Case("runtimeConfig over CNI_ARGS", ",\"runtimeConfig\":{\"mac\":\"02:00:00:00:00:aa\"}",
+                        "IgnoreUnknown=1;MAC=02:00:00:00:00:bb", "02:00:00:00:00:aa"));
+        int n = 0;
+        for (var c : cases) {
+            n++;
+            var berthPod = namespaces.create("pod-berth-" + n);
+            var referencePod = namespaces.create("pod-ref-" + n);
+            var template = """
+                    {"cniVersion":"1.0.0","name":"%s","type":"bridge","bridge":"br-mac",
+                     "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.96.0.0/24"}]]}%s}""";
+            var berthEnv = Cni.env("ADD", "ctr-mac-" + n, Namespaces.path(berthPod), "eth0");
+            var referenceEnv = Cni.env("ADD", "ctr-mac-" + n, Namespaces.path(referencePod), "eth0");
+            berthEnv.put("CNI_ARGS", c.cniArgs());
+            referenceEnv.put("CNI_ARGS", c.cniArgs());
+            var berth = Cni.bridge(node, berthEnv, template.formatted("mac-berth", dataDir, c.runtimeConfig()));
+            var reference = Cni.run(REFERENCE_BIN.resolve("bridge").toString(), referenceNode, referenceEnv,
+                    template.formatted("mac-ref", dataDir, c.runtimeConfig()));
+            assertEquals(0, reference.exit(), c.name() + ": " + reference);
+            assertEquals(0, berth.exit(), c.name() + ": " + berth);
+            assertEquals(c.mac(), reference.json().get("interfaces").get(2).get("mac").asText(), c.name());
+            assertEquals(c.mac(), berth.json().get("interfaces").get(2).get("mac").asText(), c.name());
+            assertEquals(c.mac(), link(berthPod, "eth0").get("address").asText(), c.name());
+        }
+
+        var pod = namespaces.create("pod-invalid");
+        var env = Cni.env("ADD", "ctr-bad", Namespaces.path(pod), "eth0");
+        env.put("CNI_ARGS", "IgnoreUnknown=1;MAC=zz");
+        var invalid = Cni.bridge(node, env, config("", hostLocal("[[{\"subnet\":\"10.97.0.0/24\"}]]")));
+        assertEquals(4, invalid.code(), invalid::toString);
+        assertTrue(invalid.json().get("msg").asText().contains("invalid MAC address"), invalid::toString);
+        assertEquals(List.of("lo"), Namespaces.links(pod));
+        assertEquals(List.of(), fixture.ipFiles("optnet"));
     }
 
     /** {@code iptables -t nat -S} of a namespace. */

@@ -9,12 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cni.it.Cni;
 import dev.berth.cni.it.Namespaces;
+import dev.berth.cni.it.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,23 +26,22 @@ import org.junit.jupiter.api.Test;
 class BridgePluginIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private Node fixture;
     private Namespaces namespaces;
     private String node;
     private Path dataDir;
 
     @BeforeEach
-    void setUp() throws IOException {
-        namespaces = new Namespaces();
-        node = namespaces.create("node");
-        dataDir = Files.createTempDirectory("berth-it-ipam");
+    void setUp() {
+        fixture = new Node();
+        namespaces = fixture.namespaces();
+        node = fixture.name();
+        dataDir = fixture.dataDir();
     }
 
     @AfterEach
-    void tearDown() throws IOException {
-        namespaces.close();
-        try (var files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    void tearDown() {
+        fixture.close();
     }
 
     private String config(String version, String subnet) {
@@ -65,15 +63,8 @@ class BridgePluginIT {
         return Cni.bridge(node, Cni.env("DEL", id, Namespaces.path(pod), "eth0"), config);
     }
 
-    private List<String> ipFiles() throws IOException {
-        var dir = dataDir.resolve("itnet");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(name -> !name.equals("lock") && !name.startsWith("last_reserved_ip")).sorted().toList();
-        }
+    private List<String> ipFiles() {
+        return fixture.ipFiles("itnet");
     }
 
     @Test

@@ -93,6 +93,26 @@ public final class Namespaces implements AutoCloseable {
         }
     }
 
+    /** {@code bridge -n NS -j ARGS...} parsed; an empty answer is an empty array. */
+    public static JsonNode bridgeJson(String ns, String... args) {
+        var command = new ArrayList<>(List.of("bridge", "-n", ns, "-j"));
+        command.addAll(Arrays.asList(args));
+        try {
+            var out = run(command.toArray(String[]::new));
+            return JSON.readTree(out.isBlank() ? "[]" : out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Whether the kernel has bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), probed inside {@code ns}. */
+    public static boolean kernelFiltersVlans(String ns) {
+        var probe = "berth-vlanprobe";
+        boolean supported = exec(null, "ip", "-n", ns, "link", "add", probe, "type", "bridge", "vlan_filtering", "1").exit() == 0;
+        exec(null, "ip", "-n", ns, "link", "del", probe);
+        return supported;
+    }
+
     /** Names of the links in a namespace. */
     public static List<String> links(String ns) {
         var names = new ArrayList<String>();
