@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cni.it.Cni;
-import dev.berth.cni.it.Namespaces;
+import dev.berth.linux.TestNamespaces;
 import dev.berth.cni.it.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class BridgeOptionsIT {
     private static final Path REFERENCE_BIN = Path.of("/usr/lib/cni");
 
     private Node fixture;
-    private Namespaces namespaces;
+    private TestNamespaces namespaces;
     private String node;
     private Path dataDir;
 
@@ -55,12 +55,12 @@ class BridgeOptionsIT {
     }
 
     private Cni.Outcome add(String pod, String config) {
-        var outcome = Cni.bridge(node, Cni.env("ADD", "ctr-" + pod.substring(pod.lastIndexOf('-') + 1), Namespaces.path(pod), "eth0"), config);
+        var outcome = Cni.bridge(node, Cni.env("ADD", "ctr-" + pod.substring(pod.lastIndexOf('-') + 1), TestNamespaces.path(pod), "eth0"), config);
         return outcome;
     }
 
     private static JsonNode link(String ns, String name) {
-        return Namespaces.ipJson(ns, "link", "show", "dev", name).get(0);
+        return TestNamespaces.ipJson(ns, "link", "show", "dev", name).get(0);
     }
 
     @Test
@@ -76,7 +76,7 @@ class BridgeOptionsIT {
         assertEquals("br-opt", link(node, hostVeth).get("master").asText());
 
         var other = namespaces.create("pod-b");
-        var promisc = Cni.bridge(node, Cni.env("ADD", "ctr-b", Namespaces.path(other), "eth0"),
+        var promisc = Cni.bridge(node, Cni.env("ADD", "ctr-b", TestNamespaces.path(other), "eth0"),
                 config("\"bridge\":\"br-promisc\",\"promiscMode\":true,", hostLocal("[[{\"subnet\":\"10.90.0.0/24\"}]]"))
                         .replace("\"bridge\":\"br-opt\",", ""));
         assertEquals(0, promisc.exit(), promisc::toString);
@@ -85,18 +85,18 @@ class BridgeOptionsIT {
 
     @Test
     void forceAddressReplacesADifferentBridgeAddress() {
-        Namespaces.run("ip", "-n", node, "link", "add", "br-opt", "type", "bridge");
-        Namespaces.run("ip", "-n", node, "addr", "add", "10.89.0.254/24", "dev", "br-opt");
+        TestNamespaces.run("ip", "-n", node, "link", "add", "br-opt", "type", "bridge");
+        TestNamespaces.run("ip", "-n", node, "addr", "add", "10.89.0.254/24", "dev", "br-opt");
         var ranges = hostLocal("[[{\"subnet\":\"10.89.0.0/24\"}]]");
         var pod = namespaces.create("pod-a");
         var refused = add(pod, config("\"isGateway\":true,", ranges));
         assertNotEquals(0, refused.exit(), refused::toString);
         assertTrue(refused.json().get("msg").asText().contains("already has an IP address different from 10.89.0.1/24"), refused::toString);
-        assertEquals(List.of("lo"), Namespaces.links(pod));
+        assertEquals(List.of("lo"), TestNamespaces.links(pod));
 
         var forced = add(pod, config("\"isGateway\":true,\"forceAddress\":true,", ranges));
         assertEquals(0, forced.exit(), forced::toString);
-        var addresses = Namespaces.ipJson(node, "-4", "addr", "show", "dev", "br-opt").get(0).get("addr_info");
+        var addresses = TestNamespaces.ipJson(node, "-4", "addr", "show", "dev", "br-opt").get(0).get("addr_info");
         assertEquals(1, addresses.size(), addresses::toString);
         assertEquals("10.89.0.1", addresses.get(0).get("local").asText());
     }
@@ -109,7 +109,7 @@ class BridgeOptionsIT {
         assertEquals("10.89.0.2/24", added.json().get("ips").get(0).get("address").asText());
         var eth0 = link(pod, "eth0");
         assertFalse(eth0.get("flags").toString().contains("\"UP\""), eth0::toString);
-        var addresses = Namespaces.ipJson(pod, "-4", "addr", "show", "dev", "eth0");
+        var addresses = TestNamespaces.ipJson(pod, "-4", "addr", "show", "dev", "eth0");
         assertFalse(addresses.toString().contains("10.89.0.2"), addresses::toString);
     }
 
@@ -126,10 +126,10 @@ class BridgeOptionsIT {
         assertEquals("10.89.0.2/24", ips.get(0).get("address").asText());
         assertEquals("fd89::2/64", ips.get(1).get("address").asText());
         assertEquals("fd89::1", ips.get(1).get("gateway").asText());
-        assertEquals("0", Namespaces.run("ip", "netns", "exec", podA, "cat", "/proc/sys/net/ipv6/conf/eth0/accept_dad").strip());
-        assertTrue(Namespaces.ping(podA, "10.89.0.3"));
-        assertTrue(Namespaces.ping(podA, "fd89::3"));
-        assertEquals("1", Namespaces.run("ip", "netns", "exec", node, "cat", "/proc/sys/net/ipv6/conf/all/forwarding").strip());
+        assertEquals("0", TestNamespaces.run("ip", "netns", "exec", podA, "cat", "/proc/sys/net/ipv6/conf/eth0/accept_dad").strip());
+        assertTrue(TestNamespaces.ping(podA, "10.89.0.3"));
+        assertTrue(TestNamespaces.ping(podA, "fd89::3"));
+        assertEquals("1", TestNamespaces.run("ip", "netns", "exec", node, "cat", "/proc/sys/net/ipv6/conf/all/forwarding").strip());
     }
 
     @Test
@@ -141,8 +141,8 @@ class BridgeOptionsIT {
         var added = add(pod, config);
         assertEquals(0, added.exit(), added::toString);
         assertEquals("10.91.0.7/24", added.json().get("ips").get(0).get("address").asText());
-        assertTrue(Namespaces.ping(pod, "10.91.0.1"));
-        var removed = Cni.bridge(node, Cni.env("DEL", "ctr-a", Namespaces.path(pod), "eth0"), config);
+        assertTrue(TestNamespaces.ping(pod, "10.91.0.1"));
+        var removed = Cni.bridge(node, Cni.env("DEL", "ctr-a", TestNamespaces.path(pod), "eth0"), config);
         assertEquals(0, removed.exit(), removed::toString);
     }
 
@@ -157,10 +157,10 @@ class BridgeOptionsIT {
                  "isDefaultGateway":true,"mtu":1450,"hairpinMode":true,
                  "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.92.0.0/24"}]],
                          "routes":[{"dst":"192.168.0.0/16"}]}}""";
-        var berth = Cni.bridge(node, Cni.env("ADD", "ctr", Namespaces.path(berthPod), "eth0"),
+        var berth = Cni.bridge(node, Cni.env("ADD", "ctr", TestNamespaces.path(berthPod), "eth0"),
                 template.formatted("cmp-berth", dataDir));
         var reference = Cni.run(REFERENCE_BIN.resolve("bridge").toString(), referenceNode,
-                Cni.env("ADD", "ctr", Namespaces.path(referencePod), "eth0"), template.formatted("cmp-ref", dataDir));
+                Cni.env("ADD", "ctr", TestNamespaces.path(referencePod), "eth0"), template.formatted("cmp-ref", dataDir));
         assertEquals(0, berth.exit(), berth::toString);
         assertEquals(0, reference.exit(), reference::toString);
 
@@ -187,9 +187,9 @@ class BridgeOptionsIT {
                 {"cniVersion":"1.0.0","name":"masq","type":"bridge","bridge":"br-masq","isGateway":true,"ipMasq":true,
                  "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.93.0.0/24"}]]}}""";
         var berthConfig = template.formatted(dataDir.resolve("berth"));
-        var berth = Cni.bridge(node, Cni.env("ADD", "ctr-masq", Namespaces.path(berthPod), "eth0"), berthConfig);
+        var berth = Cni.bridge(node, Cni.env("ADD", "ctr-masq", TestNamespaces.path(berthPod), "eth0"), berthConfig);
         var reference = Cni.run(REFERENCE_BIN.resolve("bridge").toString(), referenceNode,
-                Cni.env("ADD", "ctr-masq", Namespaces.path(referencePod), "eth0"), template.formatted(dataDir.resolve("ref")));
+                Cni.env("ADD", "ctr-masq", TestNamespaces.path(referencePod), "eth0"), template.formatted(dataDir.resolve("ref")));
         assertEquals(0, berth.exit(), berth::toString);
         assertEquals(0, reference.exit(), reference::toString);
         var berthRules = nat(node);
@@ -197,7 +197,7 @@ class BridgeOptionsIT {
         assertEquals(nat(referenceNode), berthRules);
 
         namespaces.delete(berthPod);
-        var removed = Cni.bridge(node, Cni.env("DEL", "ctr-masq", Namespaces.path(berthPod), "eth0"), berthConfig);
+        var removed = Cni.bridge(node, Cni.env("DEL", "ctr-masq", TestNamespaces.path(berthPod), "eth0"), berthConfig);
         assertEquals(0, removed.exit(), removed::toString);
         assertFalse(nat(node).stream().anyMatch(rule -> rule.contains("CNI-")), nat(node)::toString);
     }
@@ -233,8 +233,8 @@ class BridgeOptionsIT {
             var template = """
                     {"cniVersion":"1.0.0","name":"%s","type":"bridge","bridge":"br-mac",
                      "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.96.0.0/24"}]]}%s}""";
-            var berthEnv = Cni.env("ADD", "ctr-mac-" + n, Namespaces.path(berthPod), "eth0");
-            var referenceEnv = Cni.env("ADD", "ctr-mac-" + n, Namespaces.path(referencePod), "eth0");
+            var berthEnv = Cni.env("ADD", "ctr-mac-" + n, TestNamespaces.path(berthPod), "eth0");
+            var referenceEnv = Cni.env("ADD", "ctr-mac-" + n, TestNamespaces.path(referencePod), "eth0");
             berthEnv.put("CNI_ARGS", c.cniArgs());
             referenceEnv.put("CNI_ARGS", c.cniArgs());
             var berth = Cni.bridge(node, berthEnv, template.formatted("mac-berth", dataDir, c.runtimeConfig()));
@@ -248,18 +248,18 @@ class BridgeOptionsIT {
         }
 
         var pod = namespaces.create("pod-invalid");
-        var env = Cni.env("ADD", "ctr-bad", Namespaces.path(pod), "eth0");
+        var env = Cni.env("ADD", "ctr-bad", TestNamespaces.path(pod), "eth0");
         env.put("CNI_ARGS", "IgnoreUnknown=1;MAC=zz");
         var invalid = Cni.bridge(node, env, config("", hostLocal("[[{\"subnet\":\"10.97.0.0/24\"}]]")));
         assertEquals(4, invalid.code(), invalid::toString);
         assertTrue(invalid.json().get("msg").asText().contains("invalid MAC address"), invalid::toString);
-        assertEquals(List.of("lo"), Namespaces.links(pod));
+        assertEquals(List.of("lo"), TestNamespaces.links(pod));
         assertEquals(List.of(), fixture.ipFiles("optnet"));
     }
 
     /** {@code iptables -t nat -S} of a namespace. */
     private static List<String> nat(String ns) {
-        return List.of(Namespaces.run("ip", "netns", "exec", ns, "iptables", "-w", "-t", "nat", "-S").strip().split("\n"));
+        return List.of(TestNamespaces.run("ip", "netns", "exec", ns, "iptables", "-w", "-t", "nat", "-S").strip().split("\n"));
     }
 
     /** Interface names (veth names are random, so only their prefix) and which have a sandbox. */
@@ -279,10 +279,10 @@ class BridgeOptionsIT {
         var link = link(ns, name);
         state.add("mtu " + link.get("mtu").asInt());
         state.add("up " + link.get("flags").toString().contains("\"UP\""));
-        for (var address : Namespaces.ipJson(ns, "-4", "addr", "show", "dev", name).get(0).get("addr_info")) {
+        for (var address : TestNamespaces.ipJson(ns, "-4", "addr", "show", "dev", name).get(0).get("addr_info")) {
             state.add("addr " + address.get("local").asText() + "/" + address.get("prefixlen").asInt());
         }
-        for (var route : Namespaces.ipJson(ns, "-4", "route", "show", "dev", name)) {
+        for (var route : TestNamespaces.ipJson(ns, "-4", "route", "show", "dev", name)) {
             state.add("route " + route.get("dst").asText() + (route.has("gateway") ? " via " + route.get("gateway").asText() : ""));
         }
         return state;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cni.it.Cni;
-import dev.berth.cni.it.Namespaces;
+import dev.berth.linux.TestNamespaces;
 import dev.berth.cni.it.Node;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ class BridgePluginIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Node fixture;
-    private Namespaces namespaces;
+    private TestNamespaces namespaces;
     private String node;
     private Path dataDir;
 
@@ -56,11 +56,11 @@ class BridgePluginIT {
     }
 
     private Cni.Outcome add(String pod, String id, String config) {
-        return Cni.bridge(node, Cni.env("ADD", id, Namespaces.path(pod), "eth0"), config);
+        return Cni.bridge(node, Cni.env("ADD", id, TestNamespaces.path(pod), "eth0"), config);
     }
 
     private Cni.Outcome del(String pod, String id, String config) {
-        return Cni.bridge(node, Cni.env("DEL", id, Namespaces.path(pod), "eth0"), config);
+        return Cni.bridge(node, Cni.env("DEL", id, TestNamespaces.path(pod), "eth0"), config);
     }
 
     private List<String> ipFiles() {
@@ -81,7 +81,7 @@ class BridgePluginIT {
         assertEquals("br-it", interfaces.get(0).get("name").asText());
         assertTrue(interfaces.get(1).get("name").asText().startsWith("veth"));
         assertEquals("eth0", interfaces.get(2).get("name").asText());
-        assertEquals(Namespaces.path(podA), interfaces.get(2).get("sandbox").asText());
+        assertEquals(TestNamespaces.path(podA), interfaces.get(2).get("sandbox").asText());
         var ip = a.json().get("ips").get(0);
         assertEquals(2, ip.get("interface").asInt());
         assertEquals("10.88.0.2/24", ip.get("address").asText());
@@ -89,16 +89,16 @@ class BridgePluginIT {
         assertEquals("0.0.0.0/0", a.json().get("routes").get(0).get("dst").asText());
         assertEquals("10.88.0.3/24", b.json().get("ips").get(0).get("address").asText());
 
-        assertTrue(Namespaces.ping(podA, "10.88.0.3"), "pod A reaches pod B");
-        assertTrue(Namespaces.ping(podB, "10.88.0.2"), "pod B reaches pod A");
-        assertTrue(Namespaces.ping(podA, "10.88.0.1"), "pod A reaches the gateway");
+        assertTrue(TestNamespaces.ping(podA, "10.88.0.3"), "pod A reaches pod B");
+        assertTrue(TestNamespaces.ping(podB, "10.88.0.2"), "pod B reaches pod A");
+        assertTrue(TestNamespaces.ping(podA, "10.88.0.1"), "pod A reaches the gateway");
 
-        var bridge = Namespaces.ipJson(node, "addr", "show", "dev", "br-it").get(0);
+        var bridge = TestNamespaces.ipJson(node, "addr", "show", "dev", "br-it").get(0);
         assertEquals(1400, bridge.get("mtu").asInt());
         assertTrue(bridge.get("addr_info").toString().contains("\"10.88.0.1\""), bridge::toString);
-        var eth0 = Namespaces.ipJson(podA, "link", "show", "dev", "eth0").get(0);
+        var eth0 = TestNamespaces.ipJson(podA, "link", "show", "dev", "eth0").get(0);
         assertEquals(1400, eth0.get("mtu").asInt());
-        assertEquals("1", Namespaces.run("ip", "netns", "exec", node, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
+        assertEquals("1", TestNamespaces.run("ip", "netns", "exec", node, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
         assertEquals(List.of("10.88.0.2", "10.88.0.3"), ipFiles());
         assertEquals("ctr-a\r\neth0", Files.readString(dataDir.resolve("itnet/10.88.0.2")));
     }
@@ -112,7 +112,7 @@ class BridgePluginIT {
 
         var first = del(podA, "ctr-a", config());
         assertEquals(0, first.exit(), first::toString);
-        assertEquals(List.of("lo"), Namespaces.links(podA));
+        assertEquals(List.of("lo"), TestNamespaces.links(podA));
         var second = del(podA, "ctr-a", config());
         assertEquals(0, second.exit(), second::toString);
 
@@ -121,7 +121,7 @@ class BridgePluginIT {
         assertEquals(0, gone.exit(), gone::toString);
         assertEquals(List.of(), ipFiles());
         // Only the shared bridge is left in the node: both host veths went with their peers.
-        assertEquals(List.of("lo", "br-it"), Namespaces.links(node));
+        assertEquals(List.of("lo", "br-it"), TestNamespaces.links(node));
     }
 
     @Test
@@ -131,12 +131,12 @@ class BridgePluginIT {
         assertEquals(0, added.exit(), added::toString);
         var withPrev = (ObjectNode) readTree(config());
         withPrev.set("prevResult", added.json());
-        var env = Cni.env("CHECK", "ctr", Namespaces.path(pod), "eth0");
+        var env = Cni.env("CHECK", "ctr", TestNamespaces.path(pod), "eth0");
 
         var ok = Cni.bridge(node, env, withPrev.toString());
         assertEquals(0, ok.exit(), ok::toString);
 
-        Namespaces.run("ip", "-n", pod, "link", "del", "eth0");
+        TestNamespaces.run("ip", "-n", pod, "link", "del", "eth0");
         var broken = Cni.bridge(node, env, withPrev.toString());
         assertNotEquals(0, broken.exit(), broken::toString);
         assertTrue(broken.json().get("msg").asText().contains("eth0"), broken::toString);
@@ -160,7 +160,7 @@ class BridgePluginIT {
     @Test
     void errorsCarryTheSpecCodeAndLeaveNothingBehind() throws IOException {
         var pod = namespaces.create("pod");
-        var path = Namespaces.path(pod);
+        var path = TestNamespaces.path(pod);
         record Case(String name, java.util.Map<String, String> env, String config, int code) {}
         var missingNetns = Cni.env("ADD", "ctr", null, "eth0");
         var cases = List.of(
@@ -175,9 +175,9 @@ class BridgePluginIT {
             var outcome = Cni.bridge(node, c.env(), c.config());
             assertNotEquals(0, outcome.exit(), c.name() + ": " + outcome);
             assertEquals(c.code(), outcome.code(), c.name() + ": " + outcome);
-            assertEquals(List.of("lo"), Namespaces.links(pod), c.name());
+            assertEquals(List.of("lo"), TestNamespaces.links(pod), c.name());
             assertEquals(List.of(), ipFiles(), c.name());
-            assertFalse(Namespaces.links(node).stream().anyMatch(l -> l.startsWith("veth")), c.name());
+            assertFalse(TestNamespaces.links(node).stream().anyMatch(l -> l.startsWith("veth")), c.name());
         }
     }
 
@@ -191,8 +191,8 @@ class BridgePluginIT {
         var exhausted = add(second, "ctr-2", config);
         assertNotEquals(0, exhausted.exit(), exhausted::toString);
         assertTrue(exhausted.json().get("msg").asText().contains("no IP addresses available"), exhausted::toString);
-        assertEquals(List.of("lo"), Namespaces.links(second));
-        assertEquals(1, Namespaces.links(node).stream().filter(l -> l.startsWith("veth")).count());
+        assertEquals(List.of("lo"), TestNamespaces.links(second));
+        assertEquals(1, TestNamespaces.links(node).stream().filter(l -> l.startsWith("veth")).count());
         assertEquals(List.of("10.88.0.2"), ipFiles());
 
         var status = Cni.bridge(node, Cni.env("STATUS", null, null, null), config);

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cni.it.Cni;
-import dev.berth.cni.it.Namespaces;
+import dev.berth.linux.TestNamespaces;
 import dev.berth.cni.it.Node;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,17 +54,17 @@ class BridgeVlanIT {
     }
 
     private Cni.Outcome berth(String command, String pod, String config) {
-        return Cni.bridge(node.name(), Cni.env(command, "ctr-vlan", Namespaces.path(pod), "eth0"), config);
+        return Cni.bridge(node.name(), Cni.env(command, "ctr-vlan", TestNamespaces.path(pod), "eth0"), config);
     }
 
     private static Cni.Outcome reference(String command, String referenceNode, String pod, String config) {
-        return Cni.run(REFERENCE.toString(), referenceNode, Cni.env(command, "ctr-vlan", Namespaces.path(pod), "eth0"), config);
+        return Cni.run(REFERENCE.toString(), referenceNode, Cni.env(command, "ctr-vlan", TestNamespaces.path(pod), "eth0"), config);
     }
 
     @Test
     void accessVlanWithAGatewayMatchesTheReference() {
         assumeTrue(Files.isExecutable(REFERENCE), "reference plugins not installed");
-        assumeTrue(Namespaces.kernelFiltersVlans(node.name()), "kernel without CONFIG_BRIDGE_VLAN_FILTERING");
+        assumeTrue(TestNamespaces.kernelFiltersVlans(node.name()), "kernel without CONFIG_BRIDGE_VLAN_FILTERING");
         var referenceNode = node.namespace("refnode");
         var berthPod = node.namespace("pod-berth");
         var referencePod = node.namespace("pod-ref");
@@ -90,12 +90,12 @@ class BridgeVlanIT {
         assertEquals(addresses(referenceNode, "br-vlan.100"), addresses(node.name(), "br-vlan.100"));
         assertEquals(List.of("10.95.0.1/24"), addresses(node.name(), "br-vlan.100"));
         assertEquals(List.of(), addresses(node.name(), "br-vlan"));
-        assertTrue(Namespaces.ping(berthPod, "10.95.0.1"), "the pod reaches its gateway inside VLAN 100");
+        assertTrue(TestNamespaces.ping(berthPod, "10.95.0.1"), "the pod reaches its gateway inside VLAN 100");
 
         var check = check(berthPod, berthConfig, berth.json());
         assertEquals(0, check.exit(), check::toString);
         var port = berth.json().get("interfaces").get(1).get("name").asText();
-        Namespaces.run("bridge", "-n", node.name(), "vlan", "del", "dev", port, "vid", "100");
+        TestNamespaces.run("bridge", "-n", node.name(), "vlan", "del", "dev", port, "vid", "100");
         var broken = check(berthPod, berthConfig, berth.json());
         assertNotEquals(0, broken.exit(), broken::toString);
         assertTrue(broken.json().get("msg").asText().contains("VLAN 100"), broken::toString);
@@ -109,7 +109,7 @@ class BridgeVlanIT {
 
     @Test
     void trunkWithoutTheDefaultVlan() {
-        assumeTrue(Namespaces.kernelFiltersVlans(node.name()), "kernel without CONFIG_BRIDGE_VLAN_FILTERING");
+        assumeTrue(TestNamespaces.kernelFiltersVlans(node.name()), "kernel without CONFIG_BRIDGE_VLAN_FILTERING");
         var pod = node.namespace("pod");
         var config = config("trunk", "\"vlanTrunk\":[{\"id\":20},{\"minID\":30,\"maxID\":32}],\"preserveDefaultVlan\":false,");
         var added = berth("ADD", pod, config);
@@ -124,7 +124,7 @@ class BridgeVlanIT {
     @Test
     void withoutKernelVlanFilteringBothPluginsRefuseANewVlanBridge() {
         assumeTrue(Files.isExecutable(REFERENCE), "reference plugins not installed");
-        assumeFalse(Namespaces.kernelFiltersVlans(node.name()), "kernel has CONFIG_BRIDGE_VLAN_FILTERING");
+        assumeFalse(TestNamespaces.kernelFiltersVlans(node.name()), "kernel has CONFIG_BRIDGE_VLAN_FILTERING");
         var referenceNode = node.namespace("refnode");
         var berthPod = node.namespace("pod-berth");
         var referencePod = node.namespace("pod-ref");
@@ -139,7 +139,7 @@ class BridgeVlanIT {
         assertTrue(berth.json().get("msg").asText().contains("could not add \"br-vlan\""), berth::toString);
         assertTrue(berth.json().get("msg").asText().contains("EOPNOTSUPP"), berth::toString);
         for (var ns : List.of(node.name(), referenceNode, berthPod, referencePod)) {
-            assertEquals(List.of("lo"), Namespaces.links(ns), ns);
+            assertEquals(List.of("lo"), TestNamespaces.links(ns), ns);
         }
         assertEquals(List.of(), node.ipFiles("vlan-berth"));
         assertEquals(List.of(), node.ipFiles("vlan-ref"));
@@ -148,12 +148,12 @@ class BridgeVlanIT {
     @Test
     void withoutKernelVlanFilteringAVlanOnAnExistingBridgeFailsAndBerthLeavesNothing() {
         assumeTrue(Files.isExecutable(REFERENCE), "reference plugins not installed");
-        assumeFalse(Namespaces.kernelFiltersVlans(node.name()), "kernel has CONFIG_BRIDGE_VLAN_FILTERING");
+        assumeFalse(TestNamespaces.kernelFiltersVlans(node.name()), "kernel has CONFIG_BRIDGE_VLAN_FILTERING");
         var referenceNode = node.namespace("refnode");
         var berthPod = node.namespace("pod-berth");
         var referencePod = node.namespace("pod-ref");
         for (var ns : List.of(node.name(), referenceNode)) {
-            Namespaces.run("ip", "-n", ns, "link", "add", "br-vlan", "type", "bridge");
+            TestNamespaces.run("ip", "-n", ns, "link", "add", "br-vlan", "type", "bridge");
         }
         var berth = berth("ADD", berthPod, config("vlan-berth", "\"vlan\":100,"));
         var reference = reference("ADD", referenceNode, referencePod, config("vlan-ref", "\"vlan\":100,"));
@@ -164,8 +164,8 @@ class BridgeVlanIT {
         assertTrue(reference.json().get("msg").asText().startsWith("failed to setup vlan tag on interface"), reference::toString);
         assertTrue(berth.json().get("msg").asText().startsWith("failed to setup vlan tag on interface"), berth::toString);
         // The reference leaves its veth pair behind here; berth-bridge undoes it.
-        assertEquals(List.of("lo"), Namespaces.links(berthPod));
-        assertEquals(List.of("lo", "br-vlan"), Namespaces.links(node.name()));
+        assertEquals(List.of("lo"), TestNamespaces.links(berthPod));
+        assertEquals(List.of("lo", "br-vlan"), TestNamespaces.links(node.name()));
         assertEquals(List.of(), node.ipFiles("vlan-berth"));
     }
 
@@ -180,13 +180,13 @@ class BridgeVlanIT {
     }
 
     private static JsonNode link(String ns, String name) {
-        return Namespaces.ipJson(ns, "link", "show", "dev", name).get(0);
+        return TestNamespaces.ipJson(ns, "link", "show", "dev", name).get(0);
     }
 
     private static List<String> addresses(String ns, String name) {
         var shown = new ArrayList<String>();
         // iproute2 leaves out a link with no address of the family asked for: no entry means none.
-        for (var entry : Namespaces.ipJson(ns, "-4", "addr", "show", "dev", name)) {
+        for (var entry : TestNamespaces.ipJson(ns, "-4", "addr", "show", "dev", name)) {
             for (var address : entry.path("addr_info")) {
                 shown.add(address.get("local").asText() + "/" + address.get("prefixlen").asInt());
             }
@@ -206,7 +206,7 @@ class BridgeVlanIT {
 
     /** Link names of a namespace, random veth names hidden. */
     private static List<String> linkShape(String ns) {
-        return Namespaces.links(ns).stream().map(name -> name.startsWith("veth") ? "veth*" : name).sorted().toList();
+        return TestNamespaces.links(ns).stream().map(name -> name.startsWith("veth") ? "veth*" : name).sorted().toList();
     }
 
     /**
@@ -216,7 +216,7 @@ class BridgeVlanIT {
     private static Map<String, List<String>> vlanState(String ns, JsonNode result) {
         var podPort = result.get("interfaces").get(1).get("name").asText();
         var state = new TreeMap<String, List<String>>();
-        for (var entry : Namespaces.bridgeJson(ns, "vlan", "show")) {
+        for (var entry : TestNamespaces.bridgeJson(ns, "vlan", "show")) {
             var name = entry.get("ifname").asText();
             var role = name.equals(podPort) ? "pod-port" : name.startsWith("veth") ? "gateway-port" : name.equals("br-vlan") ? "bridge" : name;
             var vlans = new ArrayList<String>();

@@ -2,6 +2,7 @@ package dev.berth.cni.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.linux.TestNamespaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class Cni {
                 vars.put(key, value);
             }
         });
-        var result = Namespaces.exec(builder, config.getBytes(StandardCharsets.UTF_8));
+        var result = TestNamespaces.exec(builder, config.getBytes(StandardCharsets.UTF_8));
         JsonNode json = null;
         if (!result.stdout().isBlank()) {
             try {

@@ -1,5 +1,6 @@
 package dev.berth.cni.it;
 
+import dev.berth.linux.TestNamespaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.util.stream.Stream;
  * and a temporary IPAM data directory. {@link #close()} removes all of it, whatever the test left.
  */
 public final class Node implements AutoCloseable {
-    private final Namespaces namespaces = new Namespaces();
+    private final TestNamespaces namespaces = new TestNamespaces();
     private final String name;
     private final Path dataDir;
 
@@ -35,7 +36,7 @@ public final class Node implements AutoCloseable {
         return name;
     }
 
-    public Namespaces namespaces() {
+    public TestNamespaces namespaces() {
         return namespaces;
     }
 

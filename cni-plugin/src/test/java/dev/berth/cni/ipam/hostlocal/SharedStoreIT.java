@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.cni.it.Cni;
-import dev.berth.cni.it.Namespaces;
+import dev.berth.cni.it.Node;
+import dev.berth.linux.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,29 +26,24 @@ import org.junit.jupiter.api.Test;
 class SharedStoreIT {
     private static final Path REFERENCE = Path.of("/usr/lib/cni/host-local");
 
-    private Namespaces namespaces;
+    private Node fixture;
     private String node;
     private String pod;
     private Path dataDir;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         assumeTrue(Files.isExecutable(REFERENCE), "the reference host-local is not installed (.ci/run installs it)");
-        namespaces = new Namespaces();
-        node = namespaces.create("node");
-        pod = namespaces.create("pod");
-        dataDir = Files.createTempDirectory("berth-it-shared");
+        fixture = new Node();
+        node = fixture.name();
+        pod = fixture.namespace("pod");
+        dataDir = fixture.dataDir();
     }
 
     @AfterEach
-    void tearDown() throws IOException {
-        if (namespaces != null) {
-            namespaces.close();
-        }
-        if (dataDir != null) {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+    void tearDown() {
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -67,7 +62,7 @@ class SharedStoreIT {
         var calls = new ArrayList<Callable<Cni.Outcome>>();
         for (int i = 0; i < 20; i++) {
             int n = i;
-            calls.add(() -> Cni.run(executable(n), node, Cni.env("ADD", "ctr-" + n, Namespaces.path(pod), "eth0"), config()));
+            calls.add(() -> Cni.run(executable(n), node, Cni.env("ADD", "ctr-" + n, TestNamespaces.path(pod), "eth0"), config()));
         }
         List<Cni.Outcome> outcomes;
         try (var pool = Executors.newFixedThreadPool(20)) {
@@ -92,7 +87,7 @@ class SharedStoreIT {
 
         // Each plugin releases what the other one allocated.
         for (int i = 0; i < 20; i++) {
-            var outcome = Cni.run(executable(i + 1), node, Cni.env("DEL", "ctr-" + i, Namespaces.path(pod), "eth0"), config());
+            var outcome = Cni.run(executable(i + 1), node, Cni.env("DEL", "ctr-" + i, TestNamespaces.path(pod), "eth0"), config());
             assertEquals(0, outcome.exit(), outcome::toString);
         }
         try (var files = Files.list(dataDir.resolve("shared"))) {
