@@ -1,6 +1,7 @@
 package dev.berth.proxy.e2e;
 
 import dev.berth.linux.NetNs;
+import dev.berth.linux.Sysctl;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,13 @@ final class NetworkNamespace implements AutoCloseable {
         return run(full);
     }
 
-    /** {@code sysctl -w KEY=VALUE} inside the namespace: only per-namespace keys, the host's stay as they are. */
-    void sysctl(String key, String value) throws IOException, InterruptedException {
-        exec("sysctl", "-q", "-w", key + "=" + value);
+    /** Sets a per-namespace kernel parameter inside the namespace; the host's stay as they are. */
+    void sysctl(String key, String value) {
+        Sysctl.write(netns, key, value);
+        var now = Sysctl.read(netns, key);
+        if (!now.equals(value)) {
+            throw new IllegalStateException("sysctl " + key + " in " + name + " reads " + now + " after writing " + value);
+        }
     }
 
     /**

@@ -112,11 +112,9 @@ final class NodeNetwork implements AutoCloseable {
         return pods.get(name);
     }
 
-    /** The names of every namespace this network made and has not yet deleted. */
-    List<String> namespaceNames() {
-        var out = new ArrayList<>(List.of(node.name, client.name));
-        pods.values().forEach(p -> out.add(p.ns().name));
-        return out;
+    /** The prefix shared by every namespace this network makes. */
+    String namespacePrefix() {
+        return PREFIX + run + "-";
     }
 
     @Override

@@ -69,7 +69,8 @@ class ServiceTrafficE2EIT {
     private static String nodeName;
     private static String hostIptablesBefore;
     private static String nodeIptablesBefore;
-    private static List<String> namespaces = List.of();
+    /** The prefix of every namespace this class made, set as soon as the first one exists. */
+    private static String namespacePrefix;
     private static final Deque<String> created = new ArrayDeque<>();
 
     @BeforeAll
@@ -79,10 +80,11 @@ class ServiceTrafficE2EIT {
         rbac = DeployedRbac.grant(cp);
         var apiPort = URI.create(Files.readString(cp.dir.resolve("server")).strip()).getPort();
         net = NodeNetwork.create(apiPort);
-        for (var pod : List.of("a", "b", "c", "d")) {
-            net.addPod(pod, "10.244.0." + (11 + pod.charAt(0) - 'a'));
+        namespacePrefix = net.namespacePrefix();
+        var pods = List.of("a", "b", "c", "d");
+        for (int i = 0; i < pods.size(); i++) {
+            net.addPod(pods.get(i), "10.244.0." + (11 + i));
         }
-        namespaces = net.namespaceNames();
         restore(NODE_OWN_RULES);
         nodeIptablesBefore = net.node.iptablesSave();
 
@@ -138,7 +140,8 @@ class ServiceTrafficE2EIT {
         // Nothing outside the test's namespaces changed, and none of them is left.
         attempt(errors, () -> {
             var left = NetworkNamespace.run(List.of("ip", "netns", "list")).lines()
-                    .map(l -> l.split(" ")[0]).filter(namespaces::contains).toList();
+                    .map(l -> l.split(" ")[0])
+                    .filter(n -> namespacePrefix != null && n.startsWith(namespacePrefix)).toList();
             assertEquals(List.of(), left, "namespaces left behind");
             assertEquals(hostIptablesBefore, NetworkNamespace.normalise(NetworkNamespace.run(List.of("iptables-save"))),
                     "the host's iptables changed");
