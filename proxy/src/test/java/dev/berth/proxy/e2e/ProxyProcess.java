@@ -17,10 +17,14 @@ final class ProxyProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** Kills the process if the test JVM ends without closing it (e.g. failsafe's timeout). */
+    private final Thread killer;
 
     private ProxyProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+        this.killer = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /** Runs {@code bin/berth-proxy ARGS...} in {@code node}. */
@@ -96,6 +100,11 @@ final class ProxyProcess implements AutoCloseable {
             stop();
         } finally {
             Files.deleteIfExists(log);
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or about to: nothing left to undo.
+            }
         }
     }
 }

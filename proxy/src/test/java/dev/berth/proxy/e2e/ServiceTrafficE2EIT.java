@@ -176,6 +176,8 @@ class ServiceTrafficE2EIT {
 
         var hits = hits(ip, 80, 60);
         assertEquals(List.of("a", "b", "c"), List.copyOf(hits.keySet()), "pods hit in 60 requests: " + hits);
+        // The client is outside --cluster-cidr: traffic to a cluster IP from there is masqueraded.
+        assertEquals(BRIDGE_IP, ((HttpProbe.Answer) HttpProbe.get(net.client, ip, 80)).source());
     }
 
     @Test
@@ -186,6 +188,18 @@ class ServiceTrafficE2EIT {
         var port = nodePort(svc);
         var answer = awaitAnswer("the node port answers", () -> HttpProbe.get(net.client, NODE_IP, port));
         assertEquals("b", answer.pod());
+    }
+
+    @Test
+    @Order(2)
+    void nodePortOnLocalhostAnswersOnTheNodeItself() throws Exception {
+        var svc = service("localhost", "NodePort", "");
+        slice("localhost", endpoint("a", true));
+        var port = nodePort(svc);
+        // kube-proxy's --iptables-localhost-nodeports (on by default): it sets route_localnet for this.
+        var answer = awaitAnswer("the node port answers on 127.0.0.1 in the node",
+                () -> HttpProbe.get(net.node, "127.0.0.1", port));
+        assertEquals("a", answer.pod());
     }
 
     @Test
