@@ -6,6 +6,7 @@ import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.sync.Iptables;
 import dev.berth.proxy.sync.IptablesSyncer;
 import dev.berth.proxy.sync.Proxier;
+import dev.berth.proxy.sync.RouteLocalnet;
 import dev.berth.proxy.watch.ClusterState;
 import dev.berth.proxy.watch.ClusterWatcher;
 import java.net.InetAddress;
@@ -64,6 +65,7 @@ public final class Main {
                 .nodeIPs(nodeIPs.toArray(String[]::new))
                 .build();
         var syncer = new IptablesSyncer(iptables, config);
+        RouteLocalnet.ensure(config);
         LOG.info("starting berth-proxy node={} nodeIPs={} backend={} clusterCIDR={} masqueradeAll={} minSyncPeriod={} "
                         + "syncPeriod={}", nodeName, nodeIPs, syncer.detectBackend().label(), flags.clusterCIDR(),
                 flags.masqueradeAll(), flags.minSyncPeriod(), flags.syncPeriod());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.kube.KubeConnection;
+import dev.berth.proxy.e2e.DeployedRbac;
 import dev.berth.proxy.rules.ChainNames;
 import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.watch.ClusterState;
@@ -17,14 +18,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end against the real test API server (1.20, EndpointSlices in v1beta1 only): the proxy watches with the
- * {@code berth-proxy} user's least-privilege RBAC, Services and EndpointSlices are created and deleted through the
+ * {@code berth-proxy} user bound to deploy/proxy's RBAC, Services and EndpointSlices are created and deleted through the
  * API, and the rules appear in and disappear from a network namespace made for the test.
  */
 class ProxyControlPlaneIT {
     @Test
     void servicesAndSlicesFromTheApiBecomeRulesInTheNamespace() throws Exception {
         var cp = ControlPlane.shared();
-        grantProxyRbac(cp);
+        try (var rbac = DeployedRbac.grant(cp)) {
+            run(cp);
+        }
+    }
+
+    private static void run(ControlPlane cp) throws Exception {
         var namespace = "proxy-e2e-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         cp.create("/api/v1/namespaces", """
                 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}""".formatted(namespace));
@@ -79,24 +85,6 @@ class ProxyControlPlaneIT {
             }
         } finally {
             cp.admin.delete("/api/v1/namespaces/" + namespace);
-        }
-    }
-
-    /** The proxy's least privilege: read Services, EndpointSlices and Nodes. */
-    private static void grantProxyRbac(ControlPlane cp) throws Exception {
-        try {
-            cp.create("/apis/rbac.authorization.k8s.io/v1/clusterroles", """
-                    {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"berth-proxy"},
-                     "rules":[{"apiGroups":[""],"resources":["services","nodes"],"verbs":["get","list","watch"]},
-                              {"apiGroups":["discovery.k8s.io"],"resources":["endpointslices"],"verbs":["get","list","watch"]}]}""");
-            cp.create("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", """
-                    {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"berth-proxy"},
-                     "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"berth-proxy"},
-                     "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"berth-proxy"}]}""");
-        } catch (dev.berth.kube.ApiException e) {
-            if (!e.isConflict()) {
-                throw e;
-            }
         }
     }
 
