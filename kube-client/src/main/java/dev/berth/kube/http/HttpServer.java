@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,14 +101,16 @@ public final class HttpServer implements AutoCloseable {
 
     private final Loops ownLoops;
     private final Channel channel;
+    private final ChannelGroup connections;
     private final InetSocketAddress address;
     private final String name;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpServer(String name, Loops ownLoops, Channel channel) {
+    private HttpServer(String name, Loops ownLoops, Channel channel, ChannelGroup connections) {
         this.name = name;
         this.ownLoops = ownLoops;
         this.channel = channel;
+        this.connections = connections;
         this.address = (InetSocketAddress) channel.localAddress();
     }
 
@@ -135,12 +140,15 @@ public final class HttpServer implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(bind, "bind");
         var routes = new Routes(name, Objects.requireNonNull(handler, "handler"));
+        // Open connections are tracked so close() ends kept-alive ones too, even on shared threads.
+        var connections = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         ChannelFuture bound = new ServerBootstrap()
                 .group(loops.boss, loops.worker)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), routes);
                     }
@@ -150,7 +158,7 @@ public final class HttpServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             throw new IOException(name + ": cannot listen on " + bind + ": " + bound.cause(), bound.cause());
         }
-        return new HttpServer(name, own ? loops : null, bound.channel());
+        return new HttpServer(name, own ? loops : null, bound.channel(), connections);
     }
 
     /** The address actually bound. */
@@ -163,13 +171,14 @@ public final class HttpServer implements AutoCloseable {
         return address.getPort();
     }
 
-    /** Stops listening and, if it owns them, stops its threads after answers in flight; idempotent. */
+    /** Stops listening, closes open connections and, if it owns them, stops its threads; idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         channel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
         if (ownLoops != null) {
             ownLoops.close();
         }
