@@ -43,7 +43,7 @@ public final class ProxyMetrics {
 
     /**
      * @param pendingServiceChanges  Services with changes not synced yet, read at scrape
-     * @param pendingEndpointChanges Services with EndpointSlice changes not synced yet, read at scrape
+     * @param pendingEndpointChanges EndpointSlice changes not synced yet, read at scrape
      */
     public ProxyMetrics(IpFamily ipFamily, IntSupplier pendingServiceChanges, IntSupplier pendingEndpointChanges) {
         this.family = ipFamily == IpFamily.IPV6 ? "IPv6" : "IPv4";

@@ -51,7 +51,7 @@ public final class ClusterState {
     private final Map<NamespacedName, EndpointSlice> slices = new TreeMap<>();
     private final Set<ServicePortName> changed = new HashSet<>();
     private final Set<NamespacedName> pendingServices = new HashSet<>();
-    private final Set<NamespacedName> pendingSliceServices = new HashSet<>();
+    private int pendingSliceChanges;
     private final Map<NamespacedName, List<Instant>> triggerTimes = new HashMap<>();
     private final Instant startTime;
     private final Runnable onChange;
@@ -128,8 +128,8 @@ public final class ClusterState {
             if (changedNow) {
                 markSlice(old);
                 markSlice(slice);
+                pendingSliceChanges++;
                 if (slice.service() != null) {
-                    pendingSliceServices.add(slice.service());
                     if (lastChangeTriggerTime != null && lastChangeTriggerTime.isAfter(startTime)) {
                         triggerTimes.computeIfAbsent(slice.service(), k -> new ArrayList<>()).add(lastChangeTriggerTime);
                     }
@@ -148,8 +148,10 @@ public final class ClusterState {
             var old = slices.remove(name);
             changedNow = old != null;
             markSlice(old);
+            if (changedNow) {
+                pendingSliceChanges++;
+            }
             if (changedNow && old.service() != null) {
-                pendingSliceServices.add(old.service());
                 // A deletion's trigger time is that of the last update, not of the deletion: not measured.
                 triggerTimes.remove(old.service());
             }
@@ -165,7 +167,7 @@ public final class ClusterState {
                 slices.values().stream().toList()), changed, triggerTimes);
         changed.clear();
         pendingServices.clear();
-        pendingSliceServices.clear();
+        pendingSliceChanges = 0;
         triggerTimes.clear();
         return snapshot;
     }
@@ -175,9 +177,12 @@ public final class ClusterState {
         return pendingServices.size();
     }
 
-    /** Services with EndpointSlice changes not taken yet ({@code ..._endpoint_changes_pending}). */
+    /**
+     * EndpointSlice changes not taken yet, one per slice event that changed something, as kube-proxy counts
+     * {@code kubeproxy_sync_proxy_rules_endpoint_changes_pending}.
+     */
     public synchronized int pendingEndpointChanges() {
-        return pendingSliceServices.size();
+        return pendingSliceChanges;
     }
 
     /** Whether anything changed since the last snapshot. */

@@ -85,7 +85,7 @@ class ClusterStateTest {
         state.putEndpointSlice(EndpointSlice.builder("kube-system", "dns", "dns-2").port("dns", UDP, 53)
                 .endpoint("10.1.0.2", "n").build());
         assertEquals(1, state.pendingServiceChanges(), "an unchanged update is no pending change");
-        assertEquals(1, state.pendingEndpointChanges(), "two slices of one Service are one pending Service");
+        assertEquals(2, state.pendingEndpointChanges(), "each changing slice event is one pending change");
         assertEquals(2, events[0], "every Service event counts towards the total");
         assertEquals(2, events[1]);
         state.takeChanges();
