@@ -83,7 +83,7 @@ class ProxyControlPlaneIT {
     }
 
     /** The proxy's least privilege: read Services, EndpointSlices and Nodes. */
-    private static void grantProxyRbac(ControlPlane cp) throws Exception {
+    static void grantProxyRbac(ControlPlane cp) throws Exception {
         try {
             cp.create("/apis/rbac.authorization.k8s.io/v1/clusterroles", """
                     {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"berth-proxy"},
