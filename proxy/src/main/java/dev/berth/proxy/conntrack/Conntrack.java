@@ -63,7 +63,8 @@ public final class Conntrack {
 
     /** Lists the UDP flows and deletes the stale ones for {@code state}; never throws. */
     public Result reconcile(ProxyState state, NodeConfig config) {
-        if (unavailable) {
+        // Without UDP Services nothing can be stale: skip listing the table (kube-proxy lists it anyway).
+        if (unavailable || !StaleFlows.anyUdpService(state)) {
             return new Result(0, List.of(), 0, List.of());
         }
         List<Flow> flows;

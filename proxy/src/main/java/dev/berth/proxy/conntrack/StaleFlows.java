@@ -27,6 +27,16 @@ public final class StaleFlows {
     private StaleFlows() {
     }
 
+    /** Whether any Service this proxy handles has a UDP port: without one, no flow can be stale. */
+    public static boolean anyUdpService(ProxyState state) {
+        for (var service : state.services()) {
+            if (service.skipReason() == null && service.ports().stream().anyMatch(p -> p.protocol() == Protocol.UDP)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The deletions for {@code flows} (of the node's family), without repeats, in the flows' order. */
     public static List<Deletion> compute(List<Flow> flows, ProxyState state, NodeConfig config) {
         var byServiceIp = new HashMap<String, Set<String>>();

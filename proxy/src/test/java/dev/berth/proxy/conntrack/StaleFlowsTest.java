@@ -126,4 +126,13 @@ class StaleFlowsTest {
                 Arguments.of(new Deletion.NodePort(30053, "10.1.0.9"),
                         List.of("--orig-port-dst", "30053", "--reply-src", "10.1.0.9")));
     }
+
+    @org.junit.jupiter.api.Test
+    void onlyUdpServicesOfThisProxyNeedAReconcile() {
+        assertEquals(true, StaleFlows.anyUdpService(new ProxyState(List.of(dns()), List.of())));
+        var web = Service.builder("ns", "web").clusterIPs("10.96.0.20").port("http", TCP, 80).build();
+        assertEquals(false, StaleFlows.anyUdpService(new ProxyState(List.of(web), List.of())));
+        var other = dns().toBuilder().label(Service.SERVICE_PROXY_NAME_LABEL, "other").build();
+        assertEquals(false, StaleFlows.anyUdpService(new ProxyState(List.of(other), List.of())));
+    }
 }
