@@ -4,6 +4,7 @@ import dev.berth.proxy.conntrack.Conntrack;
 import dev.berth.proxy.health.ProxyHealth;
 import dev.berth.proxy.health.ServiceHealthServers;
 import dev.berth.proxy.metrics.ProxyMetrics;
+import dev.berth.proxy.rules.RuleSet;
 import dev.berth.proxy.watch.ClusterState;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,7 +185,7 @@ public final class Proxier implements AutoCloseable {
         }
     }
 
-    private void afterSuccess(ClusterState.Snapshot snapshot, dev.berth.proxy.rules.RuleSet rules, ProxyMetrics m) {
+    private void afterSuccess(ClusterState.Snapshot snapshot, RuleSet rules, ProxyMetrics m) {
         var wallNow = wallClock.instant();
         if (m != null) {
             m.recordSynced(rules.filterRules(), rules.natRulesTotal(), rules.natRules(), rules.noLocalInternal(),
