@@ -1,5 +1,7 @@
 package dev.berth.proxy;
 
+import dev.berth.proxy.net.IpAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +69,65 @@ public record Flags(String kubeconfig, String hostnameOverride, String clusterCI
             throw new IllegalArgumentException("--min-sync-period (" + minSync + ") must be between 0 and --sync-period ("
                     + sync + ")");
         }
-        return new Flags(kubeconfig, hostname, clusterCIDR, masqueradeAll, minSync, sync, healthz, metrics, cleanup);
+        var flags = new Flags(kubeconfig, hostname, clusterCIDR, masqueradeAll, minSync, sync, healthz, metrics, cleanup);
+        // Checked now so a typo fails at start, not when the server is opened.
+        flags.healthzAddress();
+        flags.metricsAddress();
+        return flags;
+    }
+
+    /** {@code --healthz-bind-address} as a socket address (port 10256 when none is given); null when empty. */
+    public InetSocketAddress healthzAddress() {
+        return bindAddress("healthz-bind-address", healthzBindAddress, 10256);
+    }
+
+    /** {@code --metrics-bind-address} as a socket address (port 10249 when none is given); null when empty. */
+    public InetSocketAddress metricsAddress() {
+        return bindAddress("metrics-bind-address", metricsBindAddress, 10249);
+    }
+
+    /**
+     * {@code IP:PORT}, {@code [IPv6]:PORT}, or a bare IP (with {@code defaultPort}), as kube-proxy reads its bind
+     * addresses; empty disables the server (null).
+     */
+    static InetSocketAddress bindAddress(String flag, String value, int defaultPort) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        var v = value.strip();
+        String host;
+        int port = defaultPort;
+        if (v.startsWith("[")) {
+            int close = v.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("flag --" + flag + ": '" + value + "' is not IP:PORT");
+            }
+            host = v.substring(1, close);
+            if (close + 1 < v.length()) {
+                port = port(flag, value, v.substring(close + 1));
+            }
+        } else if (v.indexOf(':') >= 0 && v.indexOf(':') == v.lastIndexOf(':')) {
+            host = v.substring(0, v.indexOf(':'));
+            port = port(flag, value, v.substring(v.indexOf(':')));
+        } else {
+            host = v;
+        }
+        if (IpAddress.parse(host) == null) {
+            throw new IllegalArgumentException("flag --" + flag + ": '" + host + "' is not an IP address");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private static int port(String flag, String value, String colonPort) {
+        try {
+            int p = Integer.parseInt(colonPort.substring(1));
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            // Reported below with the whole value.
+        }
+        throw new IllegalArgumentException("flag --" + flag + ": '" + value + "' has no valid port");
     }
 
     private static boolean bool(String name, String value) {

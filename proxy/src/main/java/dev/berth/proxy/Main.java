@@ -5,13 +5,9 @@ import dev.berth.kube.KubeConnection;
 import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.sync.Iptables;
 import dev.berth.proxy.sync.IptablesSyncer;
-import dev.berth.proxy.sync.Proxier;
 import dev.berth.proxy.sync.RouteLocalnet;
-import dev.berth.proxy.watch.ClusterState;
-import dev.berth.proxy.watch.ClusterWatcher;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,27 +65,11 @@ public final class Main {
         LOG.info("starting berth-proxy node={} nodeIPs={} backend={} clusterCIDR={} masqueradeAll={} minSyncPeriod={} "
                         + "syncPeriod={}", nodeName, nodeIPs, syncer.detectBackend().label(), flags.clusterCIDR(),
                 flags.masqueradeAll(), flags.minSyncPeriod(), flags.syncPeriod());
-        LOG.info("healthz ({}) and metrics ({}) endpoints are not served yet", flags.healthzBindAddress(),
-                flags.metricsBindAddress());
 
-        var proxierHolder = new Proxier[1];
-        var state = new ClusterState(() -> {
-            if (proxierHolder[0] != null) {
-                proxierHolder[0].requestSync();
-            }
-        });
-        var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
-                Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime);
-        var watcher = ClusterWatcher.start(conn, state);
-        while (!watcher.awaitSynced(Duration.ofSeconds(30))) {
-            LOG.info("waiting for the first list of services and endpointslices");
-        }
-        proxierHolder[0] = proxier;
-        proxier.start(flags.syncPeriod());
+        var server = ProxyServer.start(conn, iptables, syncer, flags, null);
         var done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            watcher.close();
-            proxier.close();
+            server.close();
             done.countDown();
         }));
         done.await();

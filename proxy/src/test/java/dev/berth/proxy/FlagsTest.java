@@ -39,4 +39,33 @@ class FlagsTest {
             assertTrue(e.getMessage().contains("--"), e.getMessage());
         }
     }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> bindAddresses() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("0.0.0.0:10256", "0.0.0.0", 10256),
+                org.junit.jupiter.params.provider.Arguments.of("127.0.0.1:9999", "127.0.0.1", 9999),
+                org.junit.jupiter.params.provider.Arguments.of("10.0.0.5", "10.0.0.5", 10256),
+                org.junit.jupiter.params.provider.Arguments.of("[::1]:8080", "0:0:0:0:0:0:0:1", 8080),
+                org.junit.jupiter.params.provider.Arguments.of("[::]", "0:0:0:0:0:0:0:0", 10256));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("bindAddresses")
+    void bindAddressesReadAsKubeProxyReadsThem(String value, String host, int port) {
+        var a = Flags.parse(List.of("--healthz-bind-address", value)).healthzAddress();
+        assertEquals(host, a.getAddress().getHostAddress());
+        assertEquals(port, a.getPort());
+    }
+
+    @Test
+    void anEmptyBindAddressTurnsTheServerOff() {
+        assertEquals(null, Flags.parse(List.of("--metrics-bind-address=")).metricsAddress());
+        assertEquals(10249, Flags.parse(List.of()).metricsAddress().getPort());
+    }
+
+    @Test
+    void aBadBindAddressFailsAtStart() {
+        assertThrows(IllegalArgumentException.class, () -> Flags.parse(List.of("--healthz-bind-address", "nohost:1")));
+        assertThrows(IllegalArgumentException.class, () -> Flags.parse(List.of("--metrics-bind-address", "1.2.3.4:x")));
+    }
 }

@@ -94,6 +94,8 @@ public final class RuleGenerator {
         /** Endpoint chain names of the service port being written; each name costs a SHA-256. */
         private final Map<String, String> sepNames = new HashMap<>();
         private boolean largeClusterMode;
+        private int noLocalInternal;
+        private int noLocalExternal;
 
         Run(ProxyState state, NodeConfig config, Set<NamespacedName> changed) {
             this.config = config;
@@ -163,7 +165,7 @@ public final class RuleGenerator {
             out.append("*nat\n").append(natChains.text).append(natRules.text).append("COMMIT\n");
             return new RuleSet(out.toString(), filterChains.count, filterRules.count, natChains.count,
                     natRules.count, natRules.count + skippedNatRules.count, activeNatChains, ports.size(),
-                    totalEndpoints);
+                    totalEndpoints, noLocalInternal, noLocalExternal);
         }
 
         private void writePostrouting() {
@@ -272,10 +274,12 @@ public final class RuleGenerator {
                 if (!hasInternalEndpoints) {
                     internalFilterTarget = "DROP";
                     internalFilterComment = name + " has no local endpoints";
+                    noLocalInternal++;
                 }
                 if (!hasExternalEndpoints) {
                     externalFilterTarget = "DROP";
                     externalFilterComment = name + " has no local endpoints";
+                    noLocalExternal++;
                 }
             }
 

@@ -15,10 +15,21 @@ import java.util.Set;
  *                         a service-chain prefix not in this set are stale
  * @param servicePorts     service ports rules were generated for
  * @param endpoints        endpoints known for those service ports
+ * @param noLocalInternal  service ports with endpoints whose internal traffic policy is Local and none is local
+ *                         (their cluster IP traffic is dropped)
+ * @param noLocalExternal  the same for the external traffic policy (external traffic is dropped)
  */
 public record RuleSet(String restoreInput, int filterChains, int filterRules, int natChains, int natRules,
-                      int natRulesTotal, Set<String> activeNatChains, int servicePorts, int endpoints) {
+                      int natRulesTotal, Set<String> activeNatChains, int servicePorts, int endpoints,
+                      int noLocalInternal, int noLocalExternal) {
     public RuleSet {
         activeNatChains = Set.copyOf(activeNatChains);
+    }
+
+    /** A ruleset without the no-local-endpoint counts. */
+    public RuleSet(String restoreInput, int filterChains, int filterRules, int natChains, int natRules,
+                   int natRulesTotal, Set<String> activeNatChains, int servicePorts, int endpoints) {
+        this(restoreInput, filterChains, filterRules, natChains, natRules, natRulesTotal, activeNatChains,
+                servicePorts, endpoints, 0, 0);
     }
 }

@@ -6,11 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Runs a function on its own thread no more often than once per {@code minInterval} and no less often than once
- * per {@code maxInterval}, as kube-proxy's bounded-frequency runner does for {@code --min-sync-period} and
- * {@code --sync-period}. {@link #run()} asks for a run as soon as the minimum interval allows; many requests
- * in one interval collapse into one run. {@link #retryAfter} asks for a run after a delay (a failed sync's
- * backoff).
+ * Runs a function on its own thread with at least {@code minInterval} between the end of one run and the start
+ * of the next, and at most {@code maxInterval} between runs, as kube-proxy's bounded-frequency runner does with
+ * {@code --min-sync-period} and its hourly full sync. {@link #run()} asks for a run as soon as the minimum interval
+ * allows; many requests in one interval collapse into one run, and there are no bursts. {@link #retryAfter} asks
+ * for a run after a delay (kube-proxy retries a failed sync after {@code --sync-period}).
  *
  * <p>The decision is made by {@link #runIfDue()} against an injected clock, so tests step it without threads.
  */
@@ -78,7 +78,12 @@ public final class BoundedFrequencyRunner {
             fn.run();
         }
         synchronized (this) {
-            return Math.max(0, nextDue() - clock.getAsLong());
+            long end = clock.getAsLong();
+            if (due) {
+                // The minimum interval counts from the end of a run, so a slow sync cannot run back to back.
+                lastRun = end;
+            }
+            return Math.max(0, nextDue() - end);
         }
     }
 

@@ -79,6 +79,14 @@ public final class Iptables {
         return exec(List.of("iptables", "--version"), null);
     }
 
+    /**
+     * Runs another tool where the iptables commands run (the same namespace prefix), e.g. {@code conntrack}; a
+     * tool that cannot be started is an {@link java.io.UncheckedIOException}.
+     */
+    public Result run(List<String> command) {
+        return exec(command, null);
+    }
+
     private Result exec(List<String> command, String stdin) {
         var full = new ArrayList<>(prefix);
         full.addAll(command);

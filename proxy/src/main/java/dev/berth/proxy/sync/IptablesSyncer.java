@@ -77,16 +77,26 @@ public final class IptablesSyncer {
             case SyncKind.Full f -> RuleGenerator.generate(state, config);
             case SyncKind.Partial p -> RuleGenerator.generate(state, config, p.changedServices());
         };
-        var existing = full || knownServiceChains == null ? readNatChains() : knownServiceChains;
-        var stale = StaleChains.stale(existing, rules.activeNatChains());
+        List<String> stale;
+        boolean staleKnown = true;
+        try {
+            var existing = full || knownServiceChains == null ? readNatChains() : knownServiceChains;
+            stale = StaleChains.stale(existing, rules.activeNatChains());
+        } catch (SyncException e) {
+            // As kube-proxy: stale chains are unreferenced, so a failed save only postpones their deletion.
+            LOG.error("cannot read the nat table, stale chains will not be deleted this time: {}", e.getMessage());
+            stale = List.of();
+            staleKnown = false;
+        }
         var result = iptables.restore(StaleChains.withDeletions(rules.restoreInput(), stale));
         if (!result.ok()) {
             knownServiceChains = null;
             throw new SyncException("iptables-restore failed (" + kind.getClass().getSimpleName().toLowerCase()
-                    + " sync, " + rules.natRules() + " nat rules): " + result.describe());
+                    + " sync, " + rules.natRules() + " nat rules): " + result.describe(), true);
         }
-        knownServiceChains = rules.activeNatChains().stream().filter(ChainNames::isServiceChain)
-                .collect(Collectors.toUnmodifiableSet());
+        // Unknown again if the save failed: the chains it would have found are still to be deleted.
+        knownServiceChains = staleKnown ? rules.activeNatChains().stream().filter(ChainNames::isServiceChain)
+                .collect(Collectors.toUnmodifiableSet()) : null;
         return new Outcome(kind, rules, stale, Duration.ofNanos(System.nanoTime() - start));
     }
 

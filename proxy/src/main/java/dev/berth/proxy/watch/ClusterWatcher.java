@@ -8,6 +8,9 @@ import dev.berth.proxy.model.EndpointSlice;
 import dev.berth.proxy.model.KubeReader;
 import dev.berth.proxy.model.Service;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -53,24 +56,44 @@ public final class ClusterWatcher implements AutoCloseable {
                     }
                 }).start());
         watcher.reflectors.add(new Reflector<>(conn, "endpointslices",
-                DISCOVERY_GROUP + "/" + version + "/endpointslices", null, KubeReader::endpointSlice,
-                new Reflector.Handler<EndpointSlice>() {
+                DISCOVERY_GROUP + "/" + version + "/endpointslices", null,
+                json -> new TimedSlice(KubeReader.endpointSlice(json), lastChangeTriggerTime(json)),
+                new Reflector.Handler<TimedSlice>() {
                     @Override
-                    public void onAdd(EndpointSlice s) {
-                        state.putEndpointSlice(s);
+                    public void onAdd(TimedSlice s) {
+                        state.putEndpointSlice(s.slice(), s.triggerTime());
                     }
 
                     @Override
-                    public void onUpdate(EndpointSlice old, EndpointSlice s) {
-                        state.putEndpointSlice(s);
+                    public void onUpdate(TimedSlice old, TimedSlice s) {
+                        state.putEndpointSlice(s.slice(), s.triggerTime());
                     }
 
                     @Override
-                    public void onDelete(EndpointSlice s) {
-                        state.removeEndpointSlice(s.name());
+                    public void onDelete(TimedSlice s) {
+                        state.removeEndpointSlice(s.slice().name());
                     }
                 }).start());
         return watcher;
+    }
+
+    /** The annotation the EndpointSlice controller sets to when the change it reflects happened. */
+    public static final String LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
+
+    /** A slice with its last-change trigger time (null when absent or unreadable). */
+    private record TimedSlice(EndpointSlice slice, Instant triggerTime) {}
+
+    /** The slice's {@value #LAST_CHANGE_TRIGGER_TIME} annotation (RFC 3339), or null. */
+    static Instant lastChangeTriggerTime(JsonNode json) {
+        var text = json.path("metadata").path("annotations").path(LAST_CHANGE_TRIGGER_TIME).asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**

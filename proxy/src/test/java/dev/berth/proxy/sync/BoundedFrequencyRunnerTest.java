@@ -116,6 +116,30 @@ class BoundedFrequencyRunnerTest {
     }
 
     @Test
+    void theMinIntervalCountsFromTheEndOfTheRunNotItsStart() {
+        var slow = new BoundedFrequencyRunner("slow", () -> {
+            runs++;
+            now += 3 * SECOND;
+        }, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> now);
+        slow.runIfDue();
+        slow.run();
+        assertEquals(SECOND, slow.runIfDue(), "a request during a 3s run still waits 1s after it ends");
+        assertEquals(1, runs);
+        now += SECOND;
+        slow.runIfDue();
+        assertEquals(2, runs);
+    }
+
+    @Test
+    void theMaxIntervalAlsoCountsFromTheEndOfTheRun() {
+        var slow = new BoundedFrequencyRunner("slow", () -> {
+            runs++;
+            now += 3 * SECOND;
+        }, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> now);
+        assertEquals(30 * SECOND, slow.runIfDue());
+    }
+
+    @Test
     void rejectsMinAboveMax() {
         assertThrows(IllegalArgumentException.class, () -> new BoundedFrequencyRunner("bad", () -> {},
                 Duration.ofSeconds(31), Duration.ofSeconds(30), () -> now));

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.proxy.conntrack.Conntrack;
+import dev.berth.proxy.health.ProxyHealth;
+import dev.berth.proxy.health.ServiceHealthServers;
+import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.model.EndpointSlice;
+import dev.berth.proxy.model.IpFamily;
 import dev.berth.proxy.model.NamespacedName;
 import dev.berth.proxy.model.Service;
 import dev.berth.proxy.model.ServiceType;
+import dev.berth.proxy.model.TrafficPolicy;
 import dev.berth.proxy.rules.ChainNames;
 import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.rules.ProxyState;
@@ -231,6 +237,70 @@ class IptablesSyncIT {
         assertFalse(proxier.fullSyncPending());
         var nat = natChains();
         assertTrue(nat.contains(svc) && nat.contains(svcChain("api", "https")), nat.toString());
+    }
+
+    @Test
+    void aSyncReportsToHealthMetricsAndHealthCheckServersAndAFailedOneIsRetriedAfterTheSyncPeriod() throws Exception {
+        var state = new ClusterState(() -> {});
+        var lb = Service.builder("default", "lb").type(ServiceType.LOAD_BALANCER).clusterIPs("172.30.0.12")
+                .port("http", TCP, 80, 30080).externalTrafficPolicy(TrafficPolicy.LOCAL).healthCheckNodePort(0)
+                .build();
+        int hcPort;
+        try (var probe = new java.net.ServerSocket(0)) {
+            hcPort = probe.getLocalPort();
+        }
+        state.putService(lb.toBuilder().healthCheckNodePort(hcPort).build());
+        state.putEndpointSlice(EndpointSlice.builder("default", "lb", "lb-1").port("http", TCP, 8080)
+                .endpoint("10.1.0.20", "node1").endpoint("10.1.0.21", "node2").build());
+        state.putService(web());
+        state.putEndpointSlice(webSlice("10.1.0.1"));
+        long[] now = {1};
+        var clock = new MutableWallClock();
+        var health = new ProxyHealth(Duration.ofSeconds(60), clock, IpFamily.IPV4);
+        var metrics = new ProxyMetrics(IpFamily.IPV4);
+        try (var hc = new ServiceHealthServers(List.of("127.0.0.1"), health::isHealthy)) {
+            var proxier = new Proxier(state, syncer, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1),
+                    () -> now[0]).observe(health, metrics, hc, new Conntrack(ns.iptables), clock);
+            proxier.requestSync();
+            assertEquals(Duration.ofHours(1).toNanos(), proxier.runner().runIfDue(),
+                    "after a successful sync the next one is due after the full sync period");
+            assertEquals(200, health.healthz().code());
+            assertTrue(health.healthz().body().contains("\"status\":{\"IPv4\""), health.healthz().body());
+            assertEquals(java.util.Map.of(NamespacedName.of("default", "lb"), hcPort), hc.ports());
+            var scrape = metrics.scrape();
+            assertTrue(scrape.contains("kubeproxy_sync_full_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"} 1\n"),
+                    scrape);
+            assertTrue(scrape.contains("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{ip_family=\"IPv4\"}"),
+                    scrape);
+            assertTrue(scrape.lines().anyMatch(l -> l.startsWith(
+                    "kubeproxy_sync_proxy_rules_iptables_total{ip_family=\"IPv4\",table=\"nat\"} ")), scrape);
+
+            // Break the table behind the proxy's back so the next partial sync's restore fails.
+            var svc = svcChain("web", "http");
+            ns.exec("iptables", "-t", "nat", "-F", "KUBE-SERVICES");
+            ns.exec("iptables", "-t", "nat", "-F", svc);
+            ns.exec("iptables", "-t", "nat", "-X", svc);
+            state.putService(api());
+            proxier.requestSync();
+            now[0] += Duration.ofSeconds(2).toNanos();
+            assertEquals(Duration.ofSeconds(30).toNanos(), proxier.runner().runIfDue(),
+                    "a failed sync is retried after the sync period");
+            assertTrue(proxier.fullSyncPending());
+            scrape = metrics.scrape();
+            assertTrue(scrape.contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total{ip_family=\"IPv4\"} 1\n"),
+                    scrape);
+            assertTrue(scrape.contains(
+                    "kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total{ip_family=\"IPv4\"} 1\n"), scrape);
+            assertTrue(scrape.contains("kubeproxy_sync_partial_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"} 1\n"),
+                    scrape);
+
+            clock.advance(Duration.ofSeconds(61));
+            assertEquals(503, health.healthz().code(), "the queued change waited past the health timeout");
+            now[0] += Duration.ofSeconds(30).toNanos();
+            proxier.runner().runIfDue();
+            assertFalse(proxier.fullSyncPending());
+            assertEquals(200, health.healthz().code(), "the full retry synced");
+        }
     }
 
     private static List<String> kubeLines(String save) {

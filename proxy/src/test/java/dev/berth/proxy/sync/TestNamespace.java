@@ -8,30 +8,30 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /** A network namespace made for one test and deleted on close; iptables commands run only inside it. */
-final class TestNamespace implements AutoCloseable {
-    final String name;
-    final Iptables iptables;
+public final class TestNamespace implements AutoCloseable {
+    public final String name;
+    public final Iptables iptables;
 
     private TestNamespace(String name) {
         this.name = name;
         this.iptables = Iptables.inNamespace(name);
     }
 
-    static TestNamespace create() throws IOException, InterruptedException {
+    public static TestNamespace create() throws IOException, InterruptedException {
         var name = "berth-proxy-it-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         run(List.of("ip", "netns", "add", name));
         return new TestNamespace(name);
     }
 
     /** Runs a command inside the namespace and fails the test if it fails. */
-    String exec(String... command) throws IOException, InterruptedException {
+    public String exec(String... command) throws IOException, InterruptedException {
         var full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(command));
         return run(full);
     }
 
     /** {@code iptables-save} of the namespace, without the timestamp comments and with counters zeroed. */
-    String save() throws IOException, InterruptedException {
+    public String save() throws IOException, InterruptedException {
         return exec("iptables-save").lines()
                 .filter(l -> !l.startsWith("#"))
                 .map(l -> l.replaceAll("\\[\\d+:\\d+]", "[0:0]"))
@@ -39,7 +39,7 @@ final class TestNamespace implements AutoCloseable {
     }
 
     /** {@code iptables-save -t TABLE}, normalised as {@link #save()}. */
-    String save(String table) throws IOException, InterruptedException {
+    public String save(String table) throws IOException, InterruptedException {
         return exec("iptables-save", "-t", table).lines()
                 .filter(l -> !l.startsWith("#"))
                 .map(l -> l.replaceAll("\\[\\d+:\\d+]", "[0:0]"))

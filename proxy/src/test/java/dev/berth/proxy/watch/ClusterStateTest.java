@@ -73,4 +73,36 @@ class ClusterStateTest {
         assertEquals(2, snap.changedPorts().size());
         assertEquals(0, snap.state().services().size());
     }
+
+    @Test
+    void pendingCountsAreServicesWithChangesNotTakenYet() {
+        int[] events = {0, 0};
+        state.onEvents(() -> events[0]++, () -> events[1]++);
+        state.putService(dns());
+        state.putService(dns());
+        state.putEndpointSlice(EndpointSlice.builder("kube-system", "dns", "dns-1").port("dns", UDP, 53)
+                .endpoint("10.1.0.1", "n").build());
+        state.putEndpointSlice(EndpointSlice.builder("kube-system", "dns", "dns-2").port("dns", UDP, 53)
+                .endpoint("10.1.0.2", "n").build());
+        assertEquals(1, state.pendingServiceChanges(), "an unchanged update is no pending change");
+        assertEquals(2, state.pendingEndpointChanges(), "each changing slice event is one pending change");
+        assertEquals(2, events[0], "every Service event counts towards the total");
+        assertEquals(2, events[1]);
+        state.takeChanges();
+        assertEquals(0, state.pendingServiceChanges());
+        assertEquals(0, state.pendingEndpointChanges());
+    }
+
+    @Test
+    void triggerTimesAfterStartAreKeptPerServiceUntilTaken() {
+        var start = java.time.Instant.parse("2024-05-01T10:00:00Z");
+        var s = new ClusterState(() -> {}, start);
+        var slice = EndpointSlice.builder("kube-system", "dns", "dns-1").port("dns", UDP, 53);
+        s.putEndpointSlice(slice.endpoint("10.1.0.1", "n").build(), start.minusSeconds(5));
+        s.putEndpointSlice(slice.endpoint("10.1.0.2", "n").build(), start.plusSeconds(5));
+        var snap = s.takeChanges();
+        assertEquals(java.util.Map.of(NamespacedName.of("kube-system", "dns"), java.util.List.of(start.plusSeconds(5))),
+                snap.lastChangeTriggerTimes(), "a change from before the proxy started is not measured");
+        assertEquals(java.util.Map.of(), s.takeChanges().lastChangeTriggerTimes());
+    }
 }

@@ -4,7 +4,7 @@ import dev.berth.kube.KubeConnection;
 import dev.berth.kube.Reflector;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
-import dev.berth.scheduler.cluster.http.Health;
+import dev.berth.kube.http.Health;
 import dev.berth.scheduler.cluster.http.HealthServer;
 import dev.berth.scheduler.cluster.http.Metrics;
 import dev.berth.scheduler.config.ConfigLoader;

@@ -1,5 +1,9 @@
 package dev.berth.scheduler.cluster.http;
 
+import dev.berth.kube.http.Counter;
+import dev.berth.kube.http.GaugeFunction;
+import dev.berth.kube.http.Histogram;
+import dev.berth.kube.http.Registry;
 import dev.berth.scheduler.framework.Code;
 import dev.berth.scheduler.framework.ExtensionPoint;
 import dev.berth.scheduler.queue.SchedulingQueue;

@@ -1,5 +1,6 @@
 package dev.berth.scheduler.cluster.http;
 
+import dev.berth.kube.http.Health;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Child} once with {@link #labels} and keep it when the label values are known up front; an
  * increment is then a single {@link LongAdder} add.
  */
-public final class Counter implements Collector {
+public final class Counter extends Collector {
     /** The count of one label combination. */
     public static final class Child {
         private final LongAdder value = new LongAdder();
@@ -30,13 +30,10 @@ public final class Counter implements Collector {
         }
     }
 
-    private final String name;
-    private final String help;
     private final Series<Child> series;
 
     Counter(String name, String help, List<String> labelNames) {
-        this.name = name;
-        this.help = help;
+        super(name, help);
         this.series = new Series<>(name, labelNames, Child::new);
     }
 
@@ -58,24 +55,14 @@ public final class Counter implements Collector {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
-    }
-
-    @Override
     public void writeTo(StringBuilder out) {
         var entries = series.entries();
         if (entries.isEmpty()) {
             return;
         }
-        TextFormat.appendHeader(out, name, help, "counter");
+        appendHeader(out, "counter");
         for (var e : entries) {
-            TextFormat.appendSample(out, name, e.labels(), TextFormat.formatDouble(e.child().value()));
+            TextFormat.appendSample(out, name(), e.labels(), TextFormat.formatDouble(e.child().value()));
         }
     }
 }

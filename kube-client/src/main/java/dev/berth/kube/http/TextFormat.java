@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,17 @@ public final class Registry {
     /** Declares a histogram family with these bucket upper bounds (ascending, {@code +Inf} implied). */
     public Histogram histogram(String name, String help, double[] bounds, String... labelNames) {
         return register(new Histogram(checkName(name), help, bounds, List.of(labelNames)));
+    }
+
+    /** Declares a gauge family, set by its owner, with these label names. */
+    public Gauge gauge(String name, String help, String... labelNames) {
+        return register(new Gauge(checkName(name), help, List.of(labelNames)));
+    }
+
+    /** Declares an unlabelled gauge read from {@code value} at each scrape. */
+    public GaugeFunction gauge(String name, String help, DoubleSupplier value) {
+        return register(new GaugeFunction(checkName(name), help, null, List.of(),
+                () -> Map.of("", value.getAsDouble())));
     }
 
     /** Declares a one-label gauge read from {@code values} at each scrape (see {@link GaugeFunction}). */

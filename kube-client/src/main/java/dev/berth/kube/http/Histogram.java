@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * histogram}): cumulative {@code _bucket{le="..."}} counts ending in {@code +Inf}, then {@code _sum}
  * and {@code _count}. An observation is a binary search and two adder updates.
  */
-public final class Histogram implements Collector {
+public final class Histogram extends Collector {
     /** The observations of one label combination. */
     public static final class Child {
         private final double[] bounds;
@@ -76,13 +76,41 @@ public final class Histogram implements Collector {
         return out;
     }
 
-    private final String name;
-    private final String help;
+    /** {@code count} bounds {@code start}, {@code start + width}, ..., as the Go client's LinearBuckets. */
+    public static double[] linearBuckets(double start, double width, int count) {
+        if (count < 1 || width <= 0) {
+            throw new IllegalArgumentException("linear buckets need count >= 1 and width > 0, got " + count + ", " + width);
+        }
+        double[] out = new double[count];
+        double b = start;
+        for (int i = 0; i < count; i++) {
+            out[i] = b;
+            b += width;
+        }
+        return out;
+    }
+
+    /** The bound lists one after the other; they must already be in ascending order together. */
+    public static double[] concat(double[]... lists) {
+        int n = 0;
+        for (double[] l : lists) {
+            n += l.length;
+        }
+        double[] out = new double[n];
+        int i = 0;
+        for (double[] l : lists) {
+            System.arraycopy(l, 0, out, i, l.length);
+            i += l.length;
+        }
+        return out;
+    }
+
     private final double[] bounds;
     private final String[] boundLabels;
     private final Series<Child> series;
 
     Histogram(String name, String help, double[] bounds, List<String> labelNames) {
+        super(name, help);
         if (bounds.length == 0) {
             throw new IllegalArgumentException("histogram " + name + " needs at least one bucket bound");
         }
@@ -92,8 +120,6 @@ public final class Histogram implements Collector {
                         + Arrays.toString(bounds));
             }
         }
-        this.name = name;
-        this.help = help;
         // An explicit +Inf bound is implied anyway; drop it so it is not written twice.
         this.bounds = bounds[bounds.length - 1] == Double.POSITIVE_INFINITY
                 ? Arrays.copyOf(bounds, bounds.length - 1) : bounds.clone();
@@ -128,22 +154,13 @@ public final class Histogram implements Collector {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
-    }
-
-    @Override
     public void writeTo(StringBuilder out) {
         var entries = series.entries();
         if (entries.isEmpty()) {
             return;
         }
-        TextFormat.appendHeader(out, name, help, "histogram");
+        appendHeader(out, "histogram");
+        String name = name();
         String bucket = name + "_bucket";
         for (var e : entries) {
             String labels = e.labels();

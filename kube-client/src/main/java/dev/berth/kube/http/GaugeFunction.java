@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import java.util.List;
 import java.util.Map;
@@ -6,23 +6,24 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * A gauge with one label whose values are read from a supplier at scrape time ({@code # TYPE gauge}),
- * for figures another component already keeps, such as queue lengths. The label values listed as
- * always present are written even when the supplier leaves them out (as 0), so a dashboard sees every
- * queue from the first scrape.
+ * A gauge whose values are read from a supplier at scrape time ({@code # TYPE gauge}), for figures
+ * another component already keeps, such as queue lengths. With one label, the supplier maps label
+ * values to numbers, and the label values listed as always present are written even when the supplier
+ * leaves them out (as 0), so a dashboard sees every queue from the first scrape. Without a label the
+ * family is one sample, the supplier's value for the key {@code ""}.
  */
-public final class GaugeFunction implements Collector {
-    private final String name;
-    private final String help;
+public final class GaugeFunction extends Collector {
     private final String labelName;
     private final List<String> alwaysPresent;
     private volatile Supplier<? extends Map<String, ? extends Number>> values;
 
+    /** @param labelName the one label's name, or null for a family of one unlabelled sample */
     GaugeFunction(String name, String help, String labelName, List<String> alwaysPresent,
                   Supplier<? extends Map<String, ? extends Number>> values) {
-        Series.checkLabelNames(name, List.of(labelName));
-        this.name = name;
-        this.help = help;
+        super(name, help);
+        if (labelName != null) {
+            Series.checkLabelNames(name, List.of(labelName));
+        }
         this.labelName = labelName;
         this.alwaysPresent = List.copyOf(alwaysPresent);
         this.values = values;
@@ -31,16 +32,6 @@ public final class GaugeFunction implements Collector {
     /** Replaces the supplier; null writes only the always-present values, as 0. */
     public void setSupplier(Supplier<? extends Map<String, ? extends Number>> values) {
         this.values = values;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
     }
 
     @Override
@@ -55,14 +46,18 @@ public final class GaugeFunction implements Collector {
         if (sorted.isEmpty()) {
             return;
         }
-        TextFormat.appendHeader(out, name, help, "gauge");
+        appendHeader(out, "gauge");
+        if (labelName == null) {
+            TextFormat.appendSample(out, name(), "", TextFormat.formatDouble(sorted.getOrDefault("", 0.0)));
+            return;
+        }
         var labels = new StringBuilder();
         for (var e : sorted.entrySet()) {
             labels.setLength(0);
             labels.append(labelName).append("=\"");
             TextFormat.appendLabelValue(labels, e.getKey());
             labels.append('"');
-            TextFormat.appendSample(out, name, labels.toString(), TextFormat.formatDouble(e.getValue()));
+            TextFormat.appendSample(out, name(), labels.toString(), TextFormat.formatDouble(e.getValue()));
         }
     }
 }

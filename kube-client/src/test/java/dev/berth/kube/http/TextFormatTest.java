@@ -1,4 +1,4 @@
-package dev.berth.scheduler.cluster.http;
+package dev.berth.kube.http;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

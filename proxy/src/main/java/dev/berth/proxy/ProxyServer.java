@@ -1,0 +1,235 @@
+package dev.berth.proxy;
+
+import dev.berth.kube.KubeConnection;
+import dev.berth.kube.Reflector;
+import dev.berth.proxy.conntrack.Conntrack;
+import dev.berth.proxy.health.NodeEligibility;
+import dev.berth.proxy.health.ProxyHealth;
+import dev.berth.proxy.health.ProxyHealthServer;
+import dev.berth.proxy.health.ServiceHealthServers;
+import dev.berth.proxy.metrics.MetricsServer;
+import dev.berth.proxy.metrics.ProxyMetrics;
+import dev.berth.proxy.sync.Iptables;
+import dev.berth.proxy.sync.IptablesSyncer;
+import dev.berth.proxy.sync.Proxier;
+import dev.berth.proxy.watch.ClusterState;
+import dev.berth.proxy.watch.ClusterWatcher;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running berth-proxy: the watches, the sync loop and its observers (proxy health, metrics, health-check node
+ * ports, UDP conntrack cleanup), and the healthz and metrics servers, which are listening before the first sync.
+ * {@link Main} runs one on the host; tests run one on a namespace's iptables.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private final ProxyHealth health;
+    private final ProxyMetrics metrics;
+    private final ServiceHealthServers serviceHealth;
+    private final Proxier proxier;
+    private final Served healthz;
+    private final Served metricsServer;
+
+    private ProxyServer(ProxyHealth health, ProxyMetrics metrics, ServiceHealthServers serviceHealth, Proxier proxier,
+                        Served healthz, Served metricsServer) {
+        this.health = health;
+        this.metrics = metrics;
+        this.serviceHealth = serviceHealth;
+        this.proxier = proxier;
+        this.healthz = healthz;
+        this.metricsServer = metricsServer;
+    }
+
+    /**
+     * Starts everything and returns once the watches delivered their first lists and the sync loop runs.
+     *
+     * @param iptables             where rules are written and {@code conntrack} runs
+     * @param healthCheckAddresses where health-check node ports listen; null for kube-proxy's choice for the node
+     */
+    public static ProxyServer start(KubeConnection conn, Iptables iptables, IptablesSyncer syncer, Flags flags,
+                                    List<String> healthCheckAddresses) throws Exception {
+        var config = syncer.config();
+        var proxierHolder = new AtomicReference<Proxier>();
+        var state = new ClusterState(() -> {
+            var p = proxierHolder.get();
+            if (p != null) {
+                p.requestSync();
+            }
+        });
+        var metrics = new ProxyMetrics(config.ipFamily(), state::pendingServiceChanges, state::pendingEndpointChanges);
+        state.onEvents(metrics::recordServiceChange, metrics::recordEndpointChange);
+        // kube-proxy's health timeout: a change may wait two sync periods before the proxy counts as stuck.
+        var health = new ProxyHealth(flags.syncPeriod().multipliedBy(2), Clock.systemUTC(), config.ipFamily());
+        var healthzAddress = flags.healthzAddress();
+        var healthz = healthzAddress == null ? null
+                : Served.open("healthz", () -> ProxyHealthServer.start(healthzAddress, health, metrics));
+        var metricsAddress = flags.metricsAddress();
+        var metricsServer = metricsAddress == null ? null
+                : Served.open("metrics", () -> MetricsServer.start(metricsAddress, metrics));
+        var serviceHealth = healthCheckAddresses == null ? ServiceHealthServers.forNode(config, health::isHealthy)
+                : new ServiceHealthServers(healthCheckAddresses, health::isHealthy);
+        var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
+                Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime)
+                .observe(health, metrics, serviceHealth, new Conntrack(iptables), Clock.systemUTC());
+        var server = new ProxyServer(health, metrics, serviceHealth, proxier, healthz, metricsServer);
+        try {
+            var watcher = ClusterWatcher.start(conn, state);
+            server.closeInOrder.add(watcher);
+            server.closeInOrder.add(watchNode(conn, config.nodeName(), health)::close);
+            while (!watcher.awaitSynced(Duration.ofSeconds(30))) {
+                LOG.info("waiting for the first list of services and endpointslices");
+            }
+            proxierHolder.set(proxier);
+            // As kube-proxy's sync loop: the proxy counts as updated when it starts syncing.
+            health.updated();
+            proxier.start(flags.syncPeriod());
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public ProxyHealth health() {
+        return health;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public ServiceHealthServers serviceHealth() {
+        return serviceHealth;
+    }
+
+    public Proxier proxier() {
+        return proxier;
+    }
+
+    /** The address the healthz server listens on, or null if it is off or not listening (yet). */
+    public InetSocketAddress healthzAddress() {
+        return healthz == null || !(healthz.current() instanceof ProxyHealthServer s) ? null : s.address();
+    }
+
+    /** The address the metrics server listens on, or null if it is off or not listening (yet). */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null || !(metricsServer.current() instanceof MetricsServer s) ? null : s.address();
+    }
+
+    /** Stops the watches, the sync loop and every listener; the rules stay in the kernel. */
+    @Override
+    public void close() {
+        for (var c : closeInOrder) {
+            closeQuietly(c);
+        }
+        proxier.close();
+        serviceHealth.close();
+        if (healthz != null) {
+            closeQuietly(healthz);
+        }
+        if (metricsServer != null) {
+            closeQuietly(metricsServer);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing failed: {}", e.toString());
+        }
+    }
+
+    /** Watches this node's Node object: a node being deleted fails {@code /healthz} (load balancers drain it). */
+    private static Reflector<Boolean> watchNode(KubeConnection conn, String nodeName, ProxyHealth health) {
+        return new Reflector<>(conn, "node", "/api/v1/nodes", "metadata.name=" + nodeName, NodeEligibility::of,
+                new Reflector.Handler<Boolean>() {
+                    @Override
+                    public void onAdd(Boolean eligible) {
+                        health.setNodeEligible(eligible);
+                    }
+
+                    @Override
+                    public void onUpdate(Boolean old, Boolean eligible) {
+                        health.setNodeEligible(eligible);
+                    }
+
+                    @Override
+                    public void onDelete(Boolean eligible) {
+                        health.setNodeEligible(false);
+                    }
+                }).start();
+    }
+
+    /** Something that opens a server. */
+    interface Opener {
+        AutoCloseable open() throws IOException;
+    }
+
+    /**
+     * A server opened now or, if its address cannot be bound yet, retried every 5 seconds in the background as
+     * kube-proxy does, without holding up the proxy. Closing stops the retries and the server.
+     */
+    static final class Served implements AutoCloseable {
+        private final AtomicReference<AutoCloseable> server = new AtomicReference<>();
+        private final AtomicBoolean stopped = new AtomicBoolean();
+
+        static Served open(String what, Opener opener) {
+            var served = new Served();
+            try {
+                served.server.set(opener.open());
+                LOG.info("serving {}", what);
+            } catch (IOException e) {
+                LOG.error("cannot start the {} server, retrying every 5s: {}", what, e.getMessage());
+                Thread.ofVirtual().name(what + "-server-retry").start(() -> served.retry(what, opener));
+            }
+            return served;
+        }
+
+        private void retry(String what, Opener opener) {
+            while (!stopped.get()) {
+                try {
+                    Thread.sleep(Duration.ofSeconds(5));
+                    var s = opener.open();
+                    synchronized (this) {
+                        if (stopped.get()) {
+                            s.close();
+                            return;
+                        }
+                        server.set(s);
+                    }
+                    LOG.info("serving {}", what);
+                    return;
+                } catch (IOException e) {
+                    LOG.debug("{} server still cannot start: {}", what, e.getMessage());
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }
+
+        AutoCloseable current() {
+            return server.get();
+        }
+
+        @Override
+        public synchronized void close() throws Exception {
+            stopped.set(true);
+            var s = server.getAndSet(null);
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+}
