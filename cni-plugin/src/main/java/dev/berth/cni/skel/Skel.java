@@ -42,9 +42,11 @@ public final class Skel {
 
     /** Runs {@code plugin} on the process's own environment and streams, then exits with its status. */
     public static void main(Plugin plugin, String about) {
+        Trace.mark("init");
         var skel = new Skel(System::getenv, System.in, System.out, System.err);
         int status = skel.run(plugin, about);
         System.out.flush();
+        Trace.report(System.err);
         System.exit(status);
     }
 
@@ -55,6 +57,7 @@ public final class Skel {
             Environment environment;
             try {
                 environment = Environment.read(getenv);
+                Trace.mark("env");
             } catch (CniException e) {
                 if (e.code() == CniException.INVALID_ENVIRONMENT_VARIABLES && isBlank(getenv.apply(Environment.CNI_COMMAND))
                         && about != null && !about.isEmpty()) {
@@ -66,10 +69,13 @@ public final class Skel {
             }
             if (environment.commandName().equals(Command.VERSION.name())) {
                 print(versionInfo(plugin));
+                Trace.mark("version");
                 return 0;
             }
             var input = readStdin();
+            Trace.mark("stdin");
             var config = NetConf.parse(input);
+            Trace.mark("config");
             version = config.cniVersion();
             var command = environment.command().orElseThrow(() -> new CniException(
                     CniException.INVALID_ENVIRONMENT_VARIABLES, "unknown CNI_COMMAND: " + environment.commandName()));
@@ -79,13 +85,18 @@ public final class Skel {
             }
             var request = new Request(command, environment, config, input);
             switch (command) {
-                case ADD -> print(ResultCodec.write(plugin.add(request), config.cniVersion()));
+                case ADD -> {
+                    var result = plugin.add(request);
+                    Trace.mark("add");
+                    print(ResultCodec.write(result, config.cniVersion()));
+                }
                 case DEL -> plugin.del(request);
                 case CHECK -> plugin.check(request);
                 case STATUS -> plugin.status(request);
                 case GC -> plugin.gc(request);
                 case VERSION -> throw new IllegalStateException("VERSION is answered above");
             }
+            Trace.mark(command == Command.ADD ? "output" : command.name().toLowerCase(Locale.ROOT));
             return 0;
         } catch (CniException e) {
             return fail(e, version);
