@@ -2,9 +2,8 @@ package dev.berth.cni.skel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.cni.types.CniException;
+import dev.berth.cni.types.CniJson;
 import dev.berth.cni.types.CniVersions;
 import dev.berth.cni.types.NetConf;
 import dev.berth.cni.types.ResultCodec;
@@ -26,8 +25,6 @@ import java.util.function.UnaryOperator;
  * GC/STATUS 1.1.0+ (1); an unknown command is 4; ADD/CHECK/DEL into the plugin's own namespace is 8.
  */
 public final class Skel {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final UnaryOperator<String> getenv;
     private final InputStream stdin;
     private final PrintStream stdout;
@@ -68,7 +65,7 @@ public final class Skel {
                 throw e;
             }
             if (environment.commandName().equals(Command.VERSION.name())) {
-                print(versionInfo(plugin));
+                printText(versionText(plugin));
                 Trace.mark("version");
                 return 0;
             }
@@ -122,10 +119,17 @@ public final class Skel {
         }
     }
 
-    static JsonNode versionInfo(Plugin plugin) {
-        var json = JSON.createObjectNode().put("cniVersion", CniVersions.CURRENT);
-        plugin.supportedVersions().forEach(json.putArray("supportedVersions")::add);
-        return json;
+    /**
+     * VERSION's answer, written without Jackson so that the cheapest command stays cheap (no mapper is
+     * built); the layout is exactly what the pretty printer makes of the same object.
+     */
+    static String versionText(Plugin plugin) {
+        var text = new StringBuilder("{\n  \"cniVersion\" : \"").append(CniVersions.CURRENT).append("\",\n  \"supportedVersions\" : [ ");
+        var versions = plugin.supportedVersions();
+        for (int i = 0; i < versions.size(); i++) {
+            text.append(i == 0 ? "" : ", ").append('"').append(versions.get(i)).append('"');
+        }
+        return text.append(versions.isEmpty() ? "]\n}" : " ]\n}").toString();
     }
 
     /** libcni's version negotiation for each command. */
@@ -180,12 +184,16 @@ public final class Skel {
 
     private void print(JsonNode json) {
         try {
-            stdout.print(JSON.writeValueAsString(json));
-            stdout.print('\n');
-            stdout.flush();
+            printText(CniJson.PRETTY.writeValueAsString(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot print result", e);
         }
+    }
+
+    private void printText(String text) {
+        stdout.print(text);
+        stdout.print('\n');
+        stdout.flush();
         if (stdout.checkError()) {
             stderr.println("error writing to stdout");
         }

@@ -2,7 +2,6 @@ package dev.berth.cni.types;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Pattern;
 
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public record NetConf(String cniVersion, String name, String type, ObjectNode ipam, Dns dns,
         RuntimeConfig runtimeConfig, Result prevResult, ObjectNode raw) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = CniJson.MAPPER;
     private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
 
     /** Parses stdin; malformed JSON is a decoding error (6), a missing or invalid name error 7. */
