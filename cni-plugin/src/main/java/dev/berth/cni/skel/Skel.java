@@ -1,6 +1,5 @@
 package dev.berth.cni.skel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cni.types.CniException;
 import dev.berth.cni.types.CniJson;
@@ -183,11 +182,7 @@ public final class Skel {
     }
 
     private void print(JsonNode json) {
-        try {
-            printText(CniJson.PRETTY.writeValueAsString(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot print result", e);
-        }
+        printText(CniJson.pretty(json));
     }
 
     private void printText(String text) {
