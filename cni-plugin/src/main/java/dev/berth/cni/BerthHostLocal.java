@@ -1,7 +1,6 @@
 package dev.berth.cni;
 
 import dev.berth.cni.ipam.hostlocal.HostLocal;
-import dev.berth.cni.skel.NativeWarmUp;
 import dev.berth.cni.skel.Skel;
 import dev.berth.cni.skel.Trace;
 
@@ -11,7 +10,6 @@ public final class BerthHostLocal {
 
     public static void main(String[] args) {
         Trace.start();
-        NativeWarmUp.start(System.getenv("CNI_COMMAND"));
         Skel.main(new HostLocal(), "berth-host-local: host-local IPAM sharing the reference plugin's store");
     }
 }

@@ -4,7 +4,6 @@ import dev.berth.cni.BerthBridge;
 import dev.berth.cni.BerthHostLocal;
 import dev.berth.cni.bridge.BridgePlugin;
 import dev.berth.cni.ipam.hostlocal.HostLocal;
-import dev.berth.cni.skel.NativeWarmUp;
 import dev.berth.cni.skel.Plugin;
 import dev.berth.cni.skel.Skel;
 import java.io.ByteArrayInputStream;
@@ -62,7 +61,6 @@ public final class AotTraining {
         }
         // The executables' own classes: their mains are what the cache must serve first.
         var mains = new Class<?>[] {BerthBridge.class, BerthHostLocal.class};
-        NativeWarmUp.start("ADD");
         var training = new AotTraining(dataDir, netns, ipMasq);
         for (int round = 0; round < rounds; round++) {
             training.round(round);
