@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Side-by-side ADD and DEL latency of the reference {@code bridge} + {@code host-local} and of the
- * installed {@code berth-bridge} (with its in-process host-local), with and without its AOT cache.
+ * installed {@code berth-bridge} (with its in-process host-local): as installed (AOT cache, C1), without the
+ * AOT cache, and with the interpreter alone.
  *
  * <p>Every call is a fresh process, exactly as a runtime makes it: {@code ip netns exec <scratch host>
  * <plugin>} with only {@code CNI_*} in the environment and the configuration on stdin, so the machine's own
@@ -103,7 +104,9 @@ public final class CniSideBySide {
                 new Implementation("berth-bridge (AOT cache)", berthBin.resolve("berth-bridge"), "berth-bridge", berthBin.toString(),
                         "bbaot0", "10.202.0.0/16", Map.of()),
                 new Implementation("berth-bridge (no AOT cache)", berthBin.resolve("berth-bridge"), "berth-bridge", berthBin.toString(),
-                        "bbnoaot0", "10.203.0.0/16", Map.of("BERTH_CNI_JAVA_OPTS", "-XX:AOTMode=off")));
+                        "bbnoaot0", "10.203.0.0/16", Map.of("BERTH_CNI_JAVA_OPTS", "-XX:AOTMode=off")),
+                new Implementation("berth-bridge (AOT cache, -Xint)", berthBin.resolve("berth-bridge"), "berth-bridge",
+                        berthBin.toString(), "bbint0", "10.204.0.0/16", Map.of("BERTH_CNI_JAVA_OPTS", "-Xint")));
         var hook = new Thread(bench::cleanUp);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
