@@ -1,10 +1,8 @@
 package dev.berth.cni.skel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.cni.types.CniException;
+import dev.berth.cni.types.CniJson;
 import dev.berth.cni.types.CniVersions;
 import dev.berth.cni.types.NetConf;
 import dev.berth.cni.types.ResultCodec;
@@ -26,8 +24,6 @@ import java.util.function.UnaryOperator;
  * GC/STATUS 1.1.0+ (1); an unknown command is 4; ADD/CHECK/DEL into the plugin's own namespace is 8.
  */
 public final class Skel {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final UnaryOperator<String> getenv;
     private final InputStream stdin;
     private final PrintStream stdout;
@@ -42,9 +38,11 @@ public final class Skel {
 
     /** Runs {@code plugin} on the process's own environment and streams, then exits with its status. */
     public static void main(Plugin plugin, String about) {
+        Trace.mark("init");
         var skel = new Skel(System::getenv, System.in, System.out, System.err);
         int status = skel.run(plugin, about);
         System.out.flush();
+        Trace.report(System.err);
         System.exit(status);
     }
 
@@ -55,6 +53,7 @@ public final class Skel {
             Environment environment;
             try {
                 environment = Environment.read(getenv);
+                Trace.mark("env");
             } catch (CniException e) {
                 if (e.code() == CniException.INVALID_ENVIRONMENT_VARIABLES && isBlank(getenv.apply(Environment.CNI_COMMAND))
                         && about != null && !about.isEmpty()) {
@@ -65,11 +64,14 @@ public final class Skel {
                 throw e;
             }
             if (environment.commandName().equals(Command.VERSION.name())) {
-                print(versionInfo(plugin));
+                printText(versionText(plugin));
+                Trace.mark("version");
                 return 0;
             }
             var input = readStdin();
+            Trace.mark("stdin");
             var config = NetConf.parse(input);
+            Trace.mark("config");
             version = config.cniVersion();
             var command = environment.command().orElseThrow(() -> new CniException(
                     CniException.INVALID_ENVIRONMENT_VARIABLES, "unknown CNI_COMMAND: " + environment.commandName()));
@@ -79,13 +81,18 @@ public final class Skel {
             }
             var request = new Request(command, environment, config, input);
             switch (command) {
-                case ADD -> print(ResultCodec.write(plugin.add(request), config.cniVersion()));
+                case ADD -> {
+                    var result = plugin.add(request);
+                    Trace.mark("add");
+                    print(ResultCodec.write(result, config.cniVersion()));
+                }
                 case DEL -> plugin.del(request);
                 case CHECK -> plugin.check(request);
                 case STATUS -> plugin.status(request);
                 case GC -> plugin.gc(request);
                 case VERSION -> throw new IllegalStateException("VERSION is answered above");
             }
+            Trace.mark(command == Command.ADD ? "output" : command.name().toLowerCase(Locale.ROOT));
             return 0;
         } catch (CniException e) {
             return fail(e, version);
@@ -111,10 +118,17 @@ public final class Skel {
         }
     }
 
-    static JsonNode versionInfo(Plugin plugin) {
-        var json = JSON.createObjectNode().put("cniVersion", CniVersions.CURRENT);
-        plugin.supportedVersions().forEach(json.putArray("supportedVersions")::add);
-        return json;
+    /**
+     * VERSION's answer, written without Jackson so that the cheapest command stays cheap (no mapper is
+     * built); the layout is exactly what the pretty printer makes of the same object.
+     */
+    static String versionText(Plugin plugin) {
+        var text = new StringBuilder("{\n  \"cniVersion\" : \"").append(CniVersions.CURRENT).append("\",\n  \"supportedVersions\" : [ ");
+        var versions = plugin.supportedVersions();
+        for (int i = 0; i < versions.size(); i++) {
+            text.append(i == 0 ? "" : ", ").append('"').append(versions.get(i)).append('"');
+        }
+        return text.append(versions.isEmpty() ? "]\n}" : " ]\n}").toString();
     }
 
     /** libcni's version negotiation for each command. */
@@ -168,13 +182,13 @@ public final class Skel {
     }
 
     private void print(JsonNode json) {
-        try {
-            stdout.print(JSON.writeValueAsString(json));
-            stdout.print('\n');
-            stdout.flush();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot print result", e);
-        }
+        printText(CniJson.pretty(json));
+    }
+
+    private void printText(String text) {
+        stdout.print(text);
+        stdout.print('\n');
+        stdout.flush();
         if (stdout.checkError()) {
             stderr.println("error writing to stdout");
         }

@@ -2,7 +2,6 @@ package dev.berth.cni.types;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Pattern;
 
@@ -21,14 +20,13 @@ import java.util.regex.Pattern;
  */
 public record NetConf(String cniVersion, String name, String type, ObjectNode ipam, Dns dns,
         RuntimeConfig runtimeConfig, Result prevResult, ObjectNode raw) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
 
     /** Parses stdin; malformed JSON is a decoding error (6), a missing or invalid name error 7. */
     public static NetConf parse(byte[] stdin) {
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(stdin);
+            tree = CniJson.read(stdin);
         } catch (JsonProcessingException e) {
             throw new CniException(CniException.DECODING_FAILURE,
                     "error unmarshall network config: " + e.getOriginalMessage());
@@ -61,7 +59,7 @@ public record NetConf(String cniVersion, String name, String type, ObjectNode ip
     /** Just the version, for commands that must not fail on the rest (libcni's ConfigDecoder). */
     public static String versionOf(byte[] stdin) {
         try {
-            var tree = MAPPER.readTree(stdin);
+            var tree = CniJson.read(stdin);
             var version = tree == null ? null : tree.get("cniVersion");
             return version == null || version.asText().isEmpty() ? "0.1.0" : version.asText();
         } catch (java.io.IOException e) {

@@ -180,6 +180,23 @@ class SkelTest {
                 List.of("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"))), outcome.json());
     }
 
+    static Stream<Arguments> versionLists() {
+        return Stream.of(Arguments.of("all", dev.berth.cni.types.CniVersions.ALL), Arguments.of("one", List.of("1.0.0")),
+                Arguments.of("none", List.of()));
+    }
+
+    @ParameterizedTest(name = "VERSION text without Jackson, {0}")
+    @MethodSource("versionLists")
+    void versionTextIsWhatThePrettyPrinterWrites(String name, List<String> versions) throws Exception {
+        var plugin = new RecordingPlugin();
+        plugin.versions = versions;
+        var node = MAPPER.createObjectNode().put("cniVersion", "1.1.0");
+        versions.forEach(node.putArray("supportedVersions")::add);
+        var expected = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(node) + "\n";
+        assertEquals(expected, run(plugin, Map.of("CNI_COMMAND", "VERSION"), "").stdout());
+    }
+
     @Test
     void noCommandPrintsTheAboutTextAndSucceeds() {
         var outcome = run(new RecordingPlugin(), Map.of(), "");
