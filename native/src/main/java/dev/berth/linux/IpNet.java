@@ -25,6 +25,18 @@ public record IpNet(InetAddress address, int prefixLength) {
         }
     }
 
+    // By hand rather than generated: a record's generated equals is bootstrapped at run time, which each CNI
+    // plugin process would pay for again.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpNet n && prefixLength == n.prefixLength && address.equals(n.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode() * 31 + prefixLength;
+    }
+
     /** Parses {@code ADDRESS/LENGTH}; never resolves host names. */
     public static IpNet parse(String cidr) {
         int slash = cidr.indexOf('/');

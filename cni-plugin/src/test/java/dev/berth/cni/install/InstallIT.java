@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cni.it.Cni;
-import dev.berth.cni.it.Namespaces;
+import dev.berth.linux.TestNamespaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class InstallIT {
     private static Path binDir;
     private static Path confDir;
     private static Path dataDir;
-    private static Namespaces namespaces;
+    private static TestNamespaces namespaces;
     private static String node;
     private static String firstVersion;
 
@@ -54,7 +54,7 @@ class InstallIT {
         var result = installer("--bin-dir", binDir.toString(), "--conf-dir", confDir.toString(), "--conf", conf.toString());
         assertEquals(0, result.exit(), "installer: " + result.stderr());
         firstVersion = current();
-        namespaces = new Namespaces();
+        namespaces = new TestNamespaces();
         node = namespaces.create("node");
     }
 
@@ -70,13 +70,13 @@ class InstallIT {
         }
     }
 
-    private static Namespaces.Result installer(String... args) {
+    private static TestNamespaces.Result installer(String... args) {
         var command = new java.util.ArrayList<>(List.of(INSTALLER.toString()));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command);
         // The surefire JVM's jars are already built: no nested Maven run.
         builder.environment().put("BERTH_CNI_NO_BUILD", "1");
-        return Namespaces.exec(builder, null);
+        return TestNamespaces.exec(builder, null);
     }
 
     private static String current() throws IOException {
@@ -89,7 +89,7 @@ class InstallIT {
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put("CNI_PATH", binDir.toString());
-        var result = Namespaces.exec(builder, config.getBytes(StandardCharsets.UTF_8));
+        var result = TestNamespaces.exec(builder, config.getBytes(StandardCharsets.UTF_8));
         JsonNode json = null;
         if (!result.stdout().isBlank()) {
             try {
@@ -105,7 +105,7 @@ class InstallIT {
         var env = new TreeMap<String, String>();
         env.put("CNI_COMMAND", command);
         env.put("CNI_CONTAINERID", containerId);
-        env.put("CNI_NETNS", Namespaces.path(pod));
+        env.put("CNI_NETNS", TestNamespaces.path(pod));
         env.put("CNI_IFNAME", "eth0");
         return env;
     }
@@ -167,7 +167,7 @@ class InstallIT {
         assertEquals(0, added.exit(), added.toString());
         var address = added.json().path("ips").path(0).path("address").asText();
         assertTrue(address.startsWith(subnet.substring(0, subnet.lastIndexOf('.'))), added.toString());
-        var podAddresses = Namespaces.ipJson(pod, "addr", "show", "eth0").toString();
+        var podAddresses = TestNamespaces.ipJson(pod, "addr", "show", "eth0").toString();
         assertTrue(podAddresses.contains(address.substring(0, address.indexOf('/'))), podAddresses);
         assertTrue(Files.exists(dataDir.resolve("berth-install-it").resolve(address.substring(0, address.indexOf('/')))));
 
@@ -176,7 +176,7 @@ class InstallIT {
 
         var deleted = call("berth-bridge", env("DEL", id, pod), config);
         assertEquals(0, deleted.exit(), deleted.toString());
-        assertFalse(Namespaces.links(pod).contains("eth0"));
+        assertFalse(TestNamespaces.links(pod).contains("eth0"));
         assertFalse(Files.exists(dataDir.resolve("berth-install-it").resolve(address.substring(0, address.indexOf('/')))),
                 "the address is released");
     }

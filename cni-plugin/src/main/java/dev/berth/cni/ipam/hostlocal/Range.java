@@ -12,6 +12,19 @@ import java.net.InetAddress;
  */
 public record Range(IpNet subnet, InetAddress rangeStart, InetAddress rangeEnd, InetAddress gateway) {
 
+    // equals and hashCode by hand: the record's generated ones are bootstrapped at run time, which every CNI
+    // process (a fresh JVM per pod) would pay for again; the AOT cache cannot keep those classes.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Range r && subnet.equals(r.subnet) && rangeStart.equals(r.rangeStart)
+                && rangeEnd.equals(r.rangeEnd) && gateway.equals(r.gateway);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((subnet.hashCode() * 31 + rangeStart.hashCode()) * 31 + rangeEnd.hashCode()) * 31 + gateway.hashCode();
+    }
+
     /** Validates and fills defaults; throws {@link IllegalArgumentException} with the reference's wording. */
     public static Range canonical(IpNet subnet, InetAddress rangeStart, InetAddress rangeEnd, InetAddress gateway) {
         if (subnet == null) {
