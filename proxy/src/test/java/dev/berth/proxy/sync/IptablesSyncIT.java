@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.proxy.conntrack.Conntrack;
+import dev.berth.proxy.health.MutableClock;
 import dev.berth.proxy.health.ProxyHealth;
 import dev.berth.proxy.health.ServiceHealthServers;
 import dev.berth.proxy.metrics.ProxyMetrics;
@@ -22,6 +23,7 @@ import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.rules.ProxyState;
 import dev.berth.proxy.watch.ClusterState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -255,7 +257,7 @@ class IptablesSyncIT {
         state.putService(web());
         state.putEndpointSlice(webSlice("10.1.0.1"));
         long[] now = {1};
-        var clock = new MutableWallClock();
+        var clock = new MutableClock(Instant.parse("2024-05-01T10:00:00Z"));
         var health = new ProxyHealth(Duration.ofSeconds(60), clock, IpFamily.IPV4);
         var metrics = new ProxyMetrics(IpFamily.IPV4);
         try (var hc = new ServiceHealthServers(List.of("127.0.0.1"), health::isHealthy)) {
