@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * its own Node object. Measured per proxy: (a) the first full sync, from process start until its namespace's
  * KUBE-SERVICES reaches every Service; (b) endpoint change → new DNAT target in its namespace's nat table;
  * (c) rule counts; (d) whether both route a sample of flows the same way. While one proxy is measured the
- * other is stopped (SIGSTOP), so the two never compete for the CPU; it catches up after SIGCONT.
+ * other is stopped (SIGSTOP), so the two never compete for the CPU; it catches up after SIGCONT. Changes for (b)
+ * are made one at a time, each after the previous one is in the kernel and a pause longer than the min sync
+ * period, so every sample meets an idle proxy whose rate limiter lets it sync at once.
  * Run through {@code bench/side-by-side-proxy.sh}; never part of the test suite.
  */
 public final class ProxySideBySide {
@@ -35,13 +37,23 @@ public final class ProxySideBySide {
     static final Map<String, String> NODE_IPS = Map.of("kube-proxy", "10.250.0.1", "berth-proxy", "10.250.0.2");
     static final Map<String, String> NODE_NAMES = Map.of("kube-proxy", KUBE_NODE, "berth-proxy", BERTH_NODE);
 
-    record Options(Path root, Path runDir, List<Integer> scales, int samples, Duration pause, int flowServices,
-                   String berthJavaOpts, Duration minSync, Duration sync, Path out, Path resultsMd, String note) {}
+    record Options(Path root, Path runDir, List<Integer> scales, int samples, List<Integer> kubeSamplesPerScale,
+                   Duration pause, int flowServices, String berthJavaOpts, Duration minSync, Duration sync, Path out,
+                   Path resultsMd, String note) {
+        /** kube-proxy's sample count at scale {@code index}: its syncs take long, so a run may ask for fewer. */
+        int kubeSamples(int index) {
+            if (kubeSamplesPerScale.isEmpty()) {
+                return samples;
+            }
+            return kubeSamplesPerScale.get(Math.min(index, kubeSamplesPerScale.size() - 1));
+        }
+    }
 
     /** One proxy at one scale; times in seconds or milliseconds as named. */
     record ProxyRun(String proxy, int services, double firstSyncSeconds, int firstSyncPolls, double firstSyncPollMillis,
                     List<Double> changeMillis, double changeP50Millis, double changeP95Millis, double changePollMillis,
-                    KernelRules.Counts nat, KernelRules.Counts filter, double cpuSeconds, String loadAtStart) {}
+                    KernelRules.Counts nat, KernelRules.Counts filter, double cpuSeconds, String loadAtStart,
+                    List<Double> syncSeconds) {}
 
     /** (d) at one scale. */
     record Routing(int services, int kubeMatchesApi, int berthMatchesApi, int sameDnatSets, List<String> dnatDifferences,
@@ -94,6 +106,8 @@ public final class ProxySideBySide {
                 : "CHANGED:\n" + HostCheck.diff(hostBefore, hostAfter);
         System.out.println();
         System.out.print(Report.table(results));
+        System.out.println(Report.pollCosts(results));
+        System.out.println(Report.syncDurations(results));
         System.out.println("host iptables-save (nft and legacy), network namespaces and conntrack sysctls: " + hostCheck);
         ObjectNode json = Report.json(results, o, String.join(" ", args), hostCheck);
         Files.createDirectories(o.out().toAbsolutePath().getParent());
@@ -154,7 +168,7 @@ public final class ProxySideBySide {
                 procs.put(p.name(), proc);
                 firstSync.put(p.name(), new double[] {first, polls, pollNanos / 1e6 / polls});
                 partial.put(p.name(), new ProxyRun(p.name(), n, first, polls, pollNanos / 1e6 / polls, List.of(), 0, 0, 0,
-                        null, null, 0, load));
+                        null, null, 0, load, List.of()));
                 System.err.printf("proxy side-by-side: %s first full sync of %,d services in %.2f s (%d polls of %.1f ms)%n",
                         p.name(), n, first, polls, pollNanos / 1e6 / polls);
                 pauseAll(procs, false);
@@ -169,40 +183,48 @@ public final class ProxySideBySide {
             }
             Routing routing = RoutingCheck.check(services, addresses, n, natSave, filterSave, NODE_IPS, o.flowServices());
             System.err.printf("proxy side-by-side: routing: %s%n", routing);
-            // (b) alternating proxies, each change measured on one proxy while the other is stopped.
+            // (b) one proxy at a time, the other stopped; it catches up on every change afterwards.
             Map<String, List<Double>> changes = new HashMap<>();
             Map<String, long[]> changePolls = new HashMap<>();
-            Random random = new Random(n);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 order.add(i);
             }
-            java.util.Collections.shuffle(order, random);
-            for (int s = 0; s < 2 * o.samples(); s++) {
-                ProxyUnderTest measured = proxies.get(s % 2);
-                int svc = order.get(s % n);
-                int j = s % ServiceObjects.ENDPOINTS;
-                String newIP = ServiceObjects.changedIP(changeCounter[0]++);
-                List<String> addrs = addresses.get(svc);
-                addrs.set(j, newIP);
-                String chain = KernelRules.endpointChain(ServiceObjects.servicePortName(svc), "tcp",
-                        newIP + ":" + ServiceObjects.TARGET_PORT);
-                String want = "--to-destination " + newIP + ":" + ServiceObjects.TARGET_PORT;
+            java.util.Collections.shuffle(order, new Random(n));
+            int sample = 0;
+            for (ProxyUnderTest measured : proxies) {
+                int count = measured instanceof ProxyUnderTest.Kube ? o.kubeSamples(o.scales().indexOf(n)) : o.samples();
                 Map<String, Process> others = new LinkedHashMap<>(procs);
                 others.remove(measured.name());
                 pauseAll(others, true);
-                long t0 = System.nanoTime();
-                api.mergePatch(ServiceObjects.SLICES + "/" + ServiceObjects.sliceName(svc), ServiceObjects.endpointsPatch(svc, addrs));
-                long[] polls = changePolls.computeIfAbsent(measured.name(), k -> new long[2]);
-                double ms = awaitChain(nss.get(measured.name()), chain, want, t0, polls, 10) / 1e6;
-                changes.computeIfAbsent(measured.name(), k -> new ArrayList<>()).add(ms);
-                pauseAll(others, false);
-                for (var other : others.keySet()) {
-                    awaitChain(nss.get(other), chain, want, System.nanoTime(), new long[2], 50);
-                }
-                System.err.printf("proxy side-by-side: %s change %d (svc-%05d endpoint %d → %s): %.1f ms%n", measured.name(),
-                        s / 2 + 1, svc, j, newIP, ms);
+                // The catch-up sync just before must not hold this phase's first change back (min sync period).
                 Thread.sleep(o.pause().toMillis());
+                String chain = null, want = null;
+                long[] polls = changePolls.computeIfAbsent(measured.name(), k -> new long[2]);
+                for (int s = 0; s < count; s++, sample++) {
+                    int svc = order.get(sample % n);
+                    int j = sample % ServiceObjects.ENDPOINTS;
+                    String newIP = ServiceObjects.changedIP(changeCounter[0]++);
+                    List<String> addrs = addresses.get(svc);
+                    addrs.set(j, newIP);
+                    chain = KernelRules.endpointChain(ServiceObjects.servicePortName(svc), "tcp", newIP + ":" + ServiceObjects.TARGET_PORT);
+                    want = "--to-destination " + newIP + ":" + ServiceObjects.TARGET_PORT;
+                    long t0 = System.nanoTime();
+                    api.mergePatch(ServiceObjects.SLICES + "/" + ServiceObjects.sliceName(svc), ServiceObjects.endpointsPatch(svc, addrs));
+                    double ms = awaitChain(nss.get(measured.name()), chain, want, t0, polls, 10, Duration.ofMinutes(20)) / 1e6;
+                    changes.computeIfAbsent(measured.name(), k -> new ArrayList<>()).add(ms);
+                    System.err.printf("proxy side-by-side: %s change %d (svc-%05d endpoint %d → %s): %.1f ms%n", measured.name(),
+                            s + 1, svc, j, newIP, ms);
+                    Thread.sleep(o.pause().toMillis());
+                }
+                pauseAll(others, false);
+                boolean last = measured == proxies.getLast();
+                for (var other : others.keySet()) {
+                    // The next phase's proxy must have caught up first, or its first sample would include the backlog.
+                    if (chain != null && !last) {
+                        awaitChain(nss.get(other), chain, want, System.nanoTime(), new long[2], 200, Duration.ofMinutes(20));
+                    }
+                }
             }
             List<ProxyRun> runs = new ArrayList<>();
             for (ProxyUnderTest p : proxies) {
@@ -212,7 +234,8 @@ public final class ProxySideBySide {
                 runs.add(new ProxyRun(p.name(), n, a.firstSyncSeconds(), a.firstSyncPolls(), a.firstSyncPollMillis(), c,
                         percentile(c, 50), percentile(c, 95), polls[1] / 1e6 / polls[0],
                         KernelRules.counts(natSave.get(p.name())), KernelRules.counts(filterSave.get(p.name())),
-                        cpuSeconds(procs.get(p.name()).pid()), a.loadAtStart()));
+                        cpuSeconds(procs.get(p.name()).pid()), a.loadAtStart(),
+                        syncSeconds(o.runDir().resolve(p.name() + "-" + n + ".log"))));
             }
             return new ScaleRun(n, createSeconds, runs, routing);
         } finally {
@@ -231,8 +254,8 @@ public final class ProxySideBySide {
     }
 
     /** Polls the namespace every {@code sleepMillis} until {@code chain} holds the DNAT rule; nanos since {@code t0}. */
-    private static long awaitChain(NodeNamespace ns, String chain, String want, long t0, long[] polls, long sleepMillis)
-            throws IOException, InterruptedException {
+    private static long awaitChain(NodeNamespace ns, String chain, String want, long t0, long[] polls, long sleepMillis,
+                                   Duration timeout) throws IOException, InterruptedException {
         while (true) {
             var r = ns.exec("iptables", "-w", "-t", "nat", "-S", chain);
             polls[0]++;
@@ -240,8 +263,8 @@ public final class ProxySideBySide {
             if (r.exit() == 0 && r.out().contains(want)) {
                 return System.nanoTime() - t0;
             }
-            if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(2)) {
-                throw new IOException(ns.name + ": " + chain + " with '" + want + "' did not appear within 2 minutes");
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new IOException(ns.name + ": " + chain + " with '" + want + "' did not appear within " + timeout);
             }
             Thread.sleep(sleepMillis);
         }
@@ -289,6 +312,24 @@ public final class ProxySideBySide {
         }
     }
 
+    private static final java.util.regex.Pattern KUBE_SYNC = java.util.regex.Pattern.compile("syncProxyRules took ([0-9.]+)(ms|s)");
+    private static final java.util.regex.Pattern BERTH_SYNC = java.util.regex.Pattern.compile("synced kind=.* durationMs=([0-9]+)");
+
+    /** Every sync's duration as the proxy logged it (kube-proxy at --v=2, berth-proxy at info), in seconds. */
+    static List<Double> syncSeconds(Path log) throws IOException {
+        List<Double> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            var k = KUBE_SYNC.matcher(line);
+            var b = BERTH_SYNC.matcher(line);
+            if (k.find()) {
+                out.add(Double.parseDouble(k.group(1)) / (k.group(2).equals("ms") ? 1000 : 1));
+            } else if (b.find()) {
+                out.add(Double.parseDouble(b.group(1)) / 1000);
+            }
+        }
+        return out;
+    }
+
     /** Nearest-rank percentile. */
     static double percentile(List<Double> values, int p) {
         if (values == null || values.isEmpty()) {
@@ -325,6 +366,7 @@ public final class ProxySideBySide {
         Path root = Path.of("").toAbsolutePath(), runDir = null, out = null, md = null;
         List<Integer> scales = List.of(1000, 5000);
         int samples = 20, flows = 50;
+        List<Integer> kubeSamples = List.of();
         Duration pause = Duration.ofSeconds(2), minSync = Duration.ofSeconds(1), sync = Duration.ofSeconds(30);
         String javaOpts = System.getenv("BERTH_JAVA_OPTS"), note = "";
         boolean noMd = false;
@@ -338,6 +380,7 @@ public final class ProxySideBySide {
                 case "--run-dir" -> runDir = Path.of(value);
                 case "--services" -> scales = List.of(value.split(",")).stream().map(s -> Integer.parseInt(s.strip().replace("_", ""))).toList();
                 case "--samples" -> samples = Integer.parseInt(value);
+                case "--kube-samples" -> kubeSamples = List.of(value.split(",")).stream().map(v -> Integer.parseInt(v.strip())).toList();
                 case "--pause" -> pause = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
                 case "--flow-services" -> flows = Integer.parseInt(value);
                 case "--berth-java-opts" -> javaOpts = value;
@@ -362,11 +405,12 @@ public final class ProxySideBySide {
         }
         out = out != null ? out : root.resolve("bench/results/proxy-side-by-side.json");
         md = noMd ? null : md != null ? md : root.resolve("bench/RESULTS.md");
-        return new Options(root, runDir, scales, samples, pause, flows, javaOpts, minSync, sync, out, md, note);
+        return new Options(root, runDir, scales, samples, kubeSamples, pause, flows, javaOpts, minSync, sync, out, md, note);
     }
 
     static final String USAGE = """
 
-            usage: side-by-side-proxy.sh [--services 1000,5000] [--samples 20] [--pause SECONDS] [--flow-services 50]
+            usage: side-by-side-proxy.sh [--services 1000,5000] [--samples 20] [--kube-samples N[,N per scale]]
+                   [--pause SECONDS] [--flow-services 50]
                    [--berth-java-opts OPTS] [--out FILE] [--results-md FILE | --no-results-md] [--note TEXT]""";
 }

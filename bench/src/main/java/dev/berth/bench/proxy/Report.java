@@ -47,6 +47,23 @@ final class Report {
         return b.toString();
     }
 
+    /** Each proxy's own sync durations from its log: the first (full) one and the median of the rest. */
+    static String syncDurations(List<ProxySideBySide.ScaleRun> runs) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (var s : runs) {
+            for (var r : s.proxies()) {
+                var d = r.syncSeconds();
+                if (d.isEmpty()) {
+                    continue;
+                }
+                parts.add(String.format(Locale.ROOT, "%s %,d: first %.2f s, then median %.2f s over %d syncs", r.proxy(),
+                        r.services(), d.getFirst(), ProxySideBySide.percentile(d.subList(1, d.size()), 50), d.size() - 1));
+            }
+        }
+        return "Sync durations as each proxy logs them (kube-proxy `syncProxyRules took`, berth-proxy `durationMs`): "
+                + String.join("; ", parts) + ".";
+    }
+
     /** Poll costs, so a reader knows the resolution of (a) and (b). */
     static String pollCosts(List<ProxySideBySide.ScaleRun> runs) {
         StringBuilder b = new StringBuilder("Poll cost (mean wall time of one `iptables -t nat -S CHAIN` in the namespace): ");
@@ -80,7 +97,8 @@ final class Report {
         if (!note.isBlank()) {
             block.append(' ').append(note.strip());
         }
-        block.append("\n\n").append(table(runs)).append('\n').append(pollCosts(runs)).append('\n');
+        block.append("\n\n").append(table(runs)).append('\n').append(pollCosts(runs)).append('\n')
+                .append('\n').append(syncDurations(runs)).append('\n');
         block.append("\nHost `iptables-save` (nft and legacy), the harness's network namespaces and the conntrack sysctls after the run: ")
                 .append(hostCheck.equals("unchanged") ? "**unchanged**." : "**changed** (see the JSON).").append('\n');
         block.append(END);

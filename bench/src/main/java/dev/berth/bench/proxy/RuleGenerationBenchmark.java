@@ -94,8 +94,8 @@ public class RuleGenerationBenchmark {
         return RuleGenerator.generate(state, config, oneChanged);
     }
 
-    /** Rule counts of the generated cluster, for the results page. */
-    public static void main(String[] args) {
+    /** Rule counts of the generated cluster, for the results page; a third argument writes the full restore text there. */
+    public static void main(String[] args) throws java.io.IOException {
         var b = new RuleGenerationBenchmark();
         b.services = args.length > 0 ? Integer.parseInt(args[0]) : 10000;
         b.endpoints = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -103,6 +103,9 @@ public class RuleGenerationBenchmark {
         for (var r : List.of(b.full(), b.partialOneService())) {
             System.out.printf("natRules=%,d natChains=%,d filterRules=%,d bytes=%,d%n", r.natRules(), r.natChains(),
                     r.filterRules(), r.restoreInput().length());
+        }
+        if (args.length > 2) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(args[2]), b.full().restoreInput());
         }
     }
 }
