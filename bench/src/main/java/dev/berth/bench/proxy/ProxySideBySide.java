@@ -97,6 +97,8 @@ public final class ProxySideBySide {
                 ScaleRun r = measureScale(o, api, apiPort, proxies, n, createSeconds, addresses, changeCounter);
                 results.add(r);
                 System.out.print(Report.table(List.of(r)));
+                // Written after every scale, so a later scale that fails or is cut short keeps the earlier ones.
+                write(o, args, results, "not checked yet (run still going)");
             }
         } finally {
             hostAfter = HostCheck.fingerprint();
@@ -109,6 +111,13 @@ public final class ProxySideBySide {
         System.out.println(Report.pollCosts(results));
         System.out.println(Report.syncDurations(results));
         System.out.println("host iptables-save (nft and legacy), network namespaces and conntrack sysctls: " + hostCheck);
+        write(o, args, results, hostCheck);
+        boolean routingOk = results.stream().allMatch(r -> r.routing().sameDnatSets() == r.routing().services()
+                && r.routing().flowsIdentical() == r.routing().flowsTraced() && r.routing().tracerError() == null);
+        System.exit(routingOk && hostCheck.equals("unchanged") ? 0 : 1);
+    }
+
+    private static void write(Options o, String[] args, List<ScaleRun> results, String hostCheck) throws IOException {
         ObjectNode json = Report.json(results, o, String.join(" ", args), hostCheck);
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         Api.JSON.writerWithDefaultPrettyPrinter().writeValue(o.out().toFile(), json);
@@ -117,9 +126,6 @@ public final class ProxySideBySide {
             Report.updateResultsMd(o.resultsMd(), results, o.note(), hostCheck);
             System.out.println("proxy side-by-side: updated " + o.resultsMd());
         }
-        boolean routingOk = results.stream().allMatch(r -> r.routing().sameDnatSets() == r.routing().services()
-                && r.routing().flowsIdentical() == r.routing().flowsTraced() && r.routing().tracerError() == null);
-        System.exit(routingOk && hostCheck.equals("unchanged") ? 0 : 1);
     }
 
     static ScaleRun measureScale(Options o, Api api, int apiPort, List<ProxyUnderTest> proxies, int n, double createSeconds,

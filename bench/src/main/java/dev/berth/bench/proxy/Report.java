@@ -100,7 +100,8 @@ final class Report {
         block.append("\n\n").append(table(runs)).append('\n').append(pollCosts(runs)).append('\n')
                 .append('\n').append(syncDurations(runs)).append('\n');
         block.append("\nHost `iptables-save` (nft and legacy), the harness's network namespaces and the conntrack sysctls after the run: ")
-                .append(hostCheck.equals("unchanged") ? "**unchanged**." : "**changed** (see the JSON).").append('\n');
+                .append(hostCheck.equals("unchanged") ? "**unchanged**." : hostCheck.startsWith("not checked")
+                        ? "not checked yet (the run was cut short)." : "**changed** (see the JSON).").append('\n');
         block.append(END);
         int b = text.indexOf(BEGIN), e = text.indexOf(END);
         if (b >= 0 && e > b) {
