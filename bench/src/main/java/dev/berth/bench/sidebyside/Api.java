@@ -25,11 +25,11 @@ import java.util.stream.Stream;
 
 /**
  * The harness's own line to the test API server: the JDK HTTP client with the admin token of a
- * kubeconfig. It deliberately shares no code with berth-scheduler's client, so the harness measures the
- * scheduler without leaning on it.
+ * kubeconfig. It deliberately shares no code with berth-scheduler's or berth-proxy's client, so the
+ * harnesses measure them without leaning on them.
  */
-final class Api {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class Api {
+    public static final ObjectMapper JSON = new ObjectMapper();
     // Go's HTTP/2 server caps concurrent streams per connection; stay well below it.
     private static final int MAX_IN_FLIGHT = 64;
 
@@ -45,7 +45,7 @@ final class Api {
     }
 
     /** Connects with the first cluster and user of a kubeconfig written by {@code controlplane.sh}. */
-    static Api fromKubeconfig(Path kubeconfig) throws IOException {
+    public static Api fromKubeconfig(Path kubeconfig) throws IOException {
         JsonNode kc = new YAMLMapper().readTree(kubeconfig.toFile());
         String server = kc.path("clusters").path(0).path("cluster").path("server").asText("");
         String token = kc.path("users").path(0).path("user").path("token").asText("");
@@ -76,18 +76,25 @@ final class Api {
         }
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    public JsonNode get(String path) throws IOException, InterruptedException {
         return send(request(path).GET().build(), "GET " + path);
     }
 
-    JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+    public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
         var req = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         return send(req, "POST " + path);
     }
 
+    /** A JSON merge patch (RFC 7386): arrays in {@code patch} replace the object's arrays whole. */
+    public JsonNode mergePatch(String path, JsonNode patch) throws IOException, InterruptedException {
+        var req = request(path).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(patch))).build();
+        return send(req, "PATCH " + path);
+    }
+
     /** Every item of a list, read in pages of 500 so a 10,000-pod list never lands in one reply. */
-    List<JsonNode> list(String path) throws IOException, InterruptedException {
+    public List<JsonNode> list(String path) throws IOException, InterruptedException {
         List<JsonNode> items = new ArrayList<>();
         String cont = "";
         do {
