@@ -74,6 +74,11 @@ public final class Iptables {
         return exec(List.of("iptables-save", "-t", table), null);
     }
 
+    /** {@code iptables-save} of every table. */
+    public Result saveAll() {
+        return exec(List.of("iptables-save"), null);
+    }
+
     /** {@code iptables --version}, e.g. {@code iptables v1.8.9 (nf_tables)}. */
     public Result version() {
         return exec(List.of("iptables", "--version"), null);

@@ -10,6 +10,8 @@ import dev.berth.proxy.rules.RuleGenerator;
 import dev.berth.proxy.rules.RuleSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,14 +39,26 @@ public final class IptablesSyncer {
     /** What one successful sync did. */
     public record Outcome(SyncKind kind, RuleSet rules, List<String> deletedChains, Duration duration) {}
 
+    /** Per-service chains created per restore when a full sync on nf_tables is written in batches. */
+    static final int CHAINS_PER_BATCH = 1000;
+
     private final Iptables iptables;
     private final NodeConfig config;
+    private Backend backend;
     /** Per-service nat chains in the kernel after the last successful sync; null when unknown (read it). */
     private Set<String> knownServiceChains;
 
+    private final int chainsPerBatch;
+
     public IptablesSyncer(Iptables iptables, NodeConfig config) {
+        this(iptables, config, CHAINS_PER_BATCH);
+    }
+
+    /** With another batch size for full syncs on nf_tables, so tests can make small rulesets take that path. */
+    IptablesSyncer(Iptables iptables, NodeConfig config, int chainsPerBatch) {
         this.iptables = iptables;
         this.config = config;
+        this.chainsPerBatch = chainsPerBatch;
     }
 
     public NodeConfig config() {
@@ -53,8 +67,13 @@ public final class IptablesSyncer {
 
     /** Asks {@code iptables --version} which backend is in use. */
     public Backend detectBackend() {
-        var r = iptables.version();
-        return r.ok() ? Backend.parse(r.stdout().strip()) : Backend.UNKNOWN;
+        var known = backend;
+        if (known == null) {
+            var r = iptables.version();
+            known = r.ok() ? Backend.parse(r.stdout().strip()) : Backend.UNKNOWN;
+            backend = known;
+        }
+        return known;
     }
 
     /**
@@ -67,11 +86,10 @@ public final class IptablesSyncer {
     public Outcome sync(ProxyState state, SyncKind kind, boolean ensureJumps) throws SyncException {
         long start = System.nanoTime();
         boolean full = kind instanceof SyncKind.Full;
-        if (full) {
-            ensureCanaries();
-        }
+        // A full sync reads every table once: for the canaries, the jumps and the chains that may be stale.
+        Iptables.Result save = full ? iptables.saveAll() : null;
         if (full || ensureJumps) {
-            ensureJumpRules();
+            ensureJumpRules(full, save != null && save.ok() ? save.stdout() : null);
         }
         RuleSet rules = switch (kind) {
             case SyncKind.Full f -> RuleGenerator.generate(state, config);
@@ -80,7 +98,12 @@ public final class IptablesSyncer {
         List<String> stale;
         boolean staleKnown = true;
         try {
-            var existing = full || knownServiceChains == null ? readNatChains() : knownServiceChains;
+            Set<String> existing;
+            if (save != null && save.ok()) {
+                existing = StaleChains.chainsIn(save.stdout(), "nat");
+            } else {
+                existing = full || knownServiceChains == null ? readNatChains() : knownServiceChains;
+            }
             stale = StaleChains.stale(existing, rules.activeNatChains());
         } catch (SyncException e) {
             // As kube-proxy: stale chains are unreferenced, so a failed save only postpones their deletion.
@@ -88,11 +111,19 @@ public final class IptablesSyncer {
             stale = List.of();
             staleKnown = false;
         }
-        var result = iptables.restore(StaleChains.withDeletions(rules.restoreInput(), stale));
-        if (!result.ok()) {
-            knownServiceChains = null;
-            throw new SyncException("iptables-restore failed (" + kind.getClass().getSimpleName().toLowerCase()
-                    + " sync, " + rules.natRules() + " nat rules): " + result.describe(), true);
+        var input = StaleChains.withDeletions(rules.restoreInput(), stale);
+        // One restore per sync, except a full sync on nf_tables that creates many chains (see RestoreChunks).
+        var inputs = full && detectBackend() == Backend.NFT ? RestoreChunks.split(input, chainsPerBatch)
+                : List.of(input);
+        for (int i = 0; i < inputs.size(); i++) {
+            var result = iptables.restore(inputs.get(i));
+            if (!result.ok()) {
+                knownServiceChains = null;
+                var part = inputs.size() > 1 ? " (restore " + (i + 1) + " of " + inputs.size()
+                        + "; the earlier ones only added chains nothing jumps to yet)" : "";
+                throw new SyncException("iptables-restore failed (" + kind.getClass().getSimpleName().toLowerCase()
+                        + " sync, " + rules.natRules() + " nat rules" + part + "): " + result.describe(), true);
+            }
         }
         // Unknown again if the save failed: the chains it would have found are still to be deleted.
         knownServiceChains = staleKnown ? rules.activeNatChains().stream().filter(ChainNames::isServiceChain)
@@ -119,22 +150,83 @@ public final class IptablesSyncer {
 
     /** As kube-proxy's EnsureChain + EnsureRule(Prepend): create the target chain, insert the jump if absent. */
     void ensureJumpRules() throws SyncException {
-        for (var jump : jumpRules()) {
-            var table = jump.table().iptablesName();
-            ensureChain(table, jump.targetChain());
-            var check = new ArrayList<>(List.of("-t", table, "-C", jump.sourceChain()));
-            check.addAll(jump.args());
-            var checked = iptables.iptables(check);
-            if (checked.ok()) {
+        ensureJumpRules(false, null);
+    }
+
+    /**
+     * Ensures the jumps from the built-in chains (and, with {@code canaries}, the canary chains). With
+     * {@code save}, an {@code iptables-save} of every table, what is missing is added in one restore per table
+     * (inserted at the head, as kube-proxy's EnsureRule(Prepend) does) and nothing runs when all is there; a jump
+     * that the save shows in another spelling is checked with {@code iptables -C} instead. Without a save, every
+     * jump is checked and inserted one command at a time.
+     */
+    void ensureJumpRules(boolean canaries, String save) throws SyncException {
+        if (save == null) {
+            if (canaries) {
+                ensureCanaries();
+            }
+            for (var jump : jumpRules()) {
+                ensureJumpRule(jump);
+            }
+            return;
+        }
+        var chains = new HashMap<String, Set<String>>();
+        for (var table : List.of("filter", "nat", "mangle")) {
+            var declare = new LinkedHashSet<String>();
+            var insert = new ArrayList<String>();
+            var present = chains.computeIfAbsent(table, t -> StaleChains.chainsIn(save, t));
+            var lines = StaleChains.rulesIn(save, table);
+            if (canaries && CANARY_TABLES.contains(table) && !present.contains(Chains.CANARY)) {
+                declare.add(Chains.CANARY);
+            }
+            for (var jump : jumpRules()) {
+                if (!jump.table().iptablesName().equals(table)) {
+                    continue;
+                }
+                if (!present.contains(jump.targetChain())) {
+                    declare.add(jump.targetChain());
+                }
+                var line = jump.restoreLine();
+                if (lines.contains(line)) {
+                    continue;
+                }
+                var prefix = "-A " + jump.sourceChain() + " ";
+                var suffix = " -j " + jump.targetChain();
+                if (lines.stream().anyMatch(l -> l.startsWith(prefix) && l.endsWith(suffix))) {
+                    ensureJumpRule(jump);
+                } else {
+                    insert.add("-I " + line.substring(3));
+                }
+            }
+            if (declare.isEmpty() && insert.isEmpty()) {
                 continue;
             }
-            var insert = new ArrayList<>(List.of("-t", table, "-I", jump.sourceChain()));
-            insert.addAll(jump.args());
-            var inserted = iptables.iptables(insert);
-            if (!inserted.ok()) {
-                throw new SyncException("inserting the jump " + jump.sourceChain() + " -> " + jump.targetChain()
-                        + " in " + table + ": " + inserted.describe());
+            var input = new StringBuilder("*").append(table).append('\n');
+            declare.forEach(c -> input.append(':').append(c).append(" - [0:0]\n"));
+            insert.forEach(l -> input.append(l).append('\n'));
+            input.append("COMMIT\n");
+            var r = iptables.restore(input.toString());
+            if (!r.ok()) {
+                throw new SyncException("adding chains " + declare + " and jumps " + insert + " to " + table + ": "
+                        + r.describe());
             }
+        }
+    }
+
+    private void ensureJumpRule(JumpRule jump) throws SyncException {
+        var table = jump.table().iptablesName();
+        ensureChain(table, jump.targetChain());
+        var check = new ArrayList<>(List.of("-t", table, "-C", jump.sourceChain()));
+        check.addAll(jump.args());
+        if (iptables.iptables(check).ok()) {
+            return;
+        }
+        var insert = new ArrayList<>(List.of("-t", table, "-I", jump.sourceChain()));
+        insert.addAll(jump.args());
+        var inserted = iptables.iptables(insert);
+        if (!inserted.ok()) {
+            throw new SyncException("inserting the jump " + jump.sourceChain() + " -> " + jump.targetChain()
+                    + " in " + table + ": " + inserted.describe());
         }
     }
 

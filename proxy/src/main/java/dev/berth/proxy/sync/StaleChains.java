@@ -2,6 +2,7 @@ package dev.berth.proxy.sync;
 
 import dev.berth.proxy.rules.ChainNames;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,6 +25,20 @@ public final class StaleChains {
             } else if (inTable && line.startsWith(":")) {
                 int space = line.indexOf(' ');
                 out.add(space < 0 ? line.substring(1) : line.substring(1, space));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code -A} lines of one table of {@code iptables-save} output, as printed. */
+    public static Set<String> rulesIn(String iptablesSave, String table) {
+        var out = new HashSet<String>();
+        boolean inTable = false;
+        for (var line : iptablesSave.split("\n")) {
+            if (line.startsWith("*")) {
+                inTable = line.substring(1).strip().equals(table);
+            } else if (inTable && line.startsWith("-A ")) {
+                out.add(line);
             }
         }
         return out;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.proxy.conntrack.Conntrack;
 import dev.berth.proxy.health.MutableClock;
@@ -129,6 +130,27 @@ class IptablesSyncIT {
         // Every nat rule generated is in the kernel: count the rules of the proxy's own chains.
         long natRules = ns.save("nat").lines().filter(l -> l.startsWith("-A KUBE-")).count();
         assertEquals(outcome.rules().natRules(), natRules);
+    }
+
+    @Test
+    void aFullSyncWrittenInBatchesLeavesTheSameTablesAsOneRestore() throws Exception {
+        var state = new ProxyState(List.of(web(), api()), List.of(webSlice("10.1.0.1", "10.1.0.2", "10.1.0.3"),
+                apiSlice()));
+        var batched = new IptablesSyncer(ns.iptables, NODE, 2);
+        assumeTrue(batched.detectBackend() == Backend.NFT, "batches are used with the nf_tables backend only");
+        batched.sync(state, new SyncKind.Full("test"), true);
+        var afterBatches = withoutCounters(ns.save());
+        assertEquals(List.of(), batched.cleanup());
+        syncer.sync(state, new SyncKind.Full("test"), true);
+        assertEquals(withoutCounters(ns.save()), afterBatches);
+        // A later full sync in batches over the existing chains changes nothing either.
+        batched.sync(state, new SyncKind.Full("again"), true);
+        assertEquals(withoutCounters(ns.save()), afterBatches);
+    }
+
+    private static String withoutCounters(String save) {
+        return save.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Test
