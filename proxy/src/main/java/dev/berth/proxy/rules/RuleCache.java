@@ -16,6 +16,8 @@ public final class RuleCache {
     /** The configuration the entries were made for; entries for another one are ignored. */
     NodeConfig config;
     Map<NamespacedName, ServiceRules> services = Map.of();
+    /** The chains of all {@link #services} entries: the last generation's active nat chains. */
+    ChainSet chains;
 
     /** Services with an entry, for tests and logs. */
     public int size() {
@@ -26,5 +28,6 @@ public final class RuleCache {
     public void clear() {
         config = null;
         services = Map.of();
+        chains = null;
     }
 }

@@ -94,6 +94,7 @@ public final class RuleGenerator {
     private static final class Run {
         private final NodeConfig config;
         private final Set<NamespacedName> changed;
+        /** Null when there is none, or when it cannot be used (see the constructor). */
         private final RuleCache cache;
         private final IpFamily family;
         /** Services to generate for, sorted by name; their ports, sorted by name, are contiguous in the output. */
@@ -110,6 +111,7 @@ public final class RuleGenerator {
         private final Lines skippedNatRules = new Lines(1 << 14);
         /** Rules in the per-service chains of skipped services, for natRulesTotal. */
         private int skippedRules;
+        /** Chains of the Services written (or recomputed) here; the reused ones' are in the cache's ChainSet. */
         private final List<String> activeNatChains = new ArrayList<>();
         /** Endpoint chain names of the service port being written; each name costs a SHA-256. */
         private final Map<String, String> sepNames = new HashMap<>();
@@ -125,7 +127,6 @@ public final class RuleGenerator {
         Run(ProxyState state, NodeConfig config, Set<NamespacedName> changed, RuleCache cache) {
             this.config = config;
             this.changed = changed;
-            this.cache = cache;
             this.masqMark = config.masqueradeMark();
             this.localCidr = config.clusterCIDR();
             this.family = config.ipFamily();
@@ -137,6 +138,15 @@ public final class RuleGenerator {
             // Service port names order by Service first, so sorting Services then each one's ports is the
             // order of all ports by name. Usually already sorted (ClusterState keeps a sorted map): linear then.
             services.sort(Comparator.comparing(Service::name));
+            boolean unique = true;
+            for (int i = 1; i < services.size() && unique; i++) {
+                unique = !services.get(i).name().equals(services.get(i - 1).name());
+            }
+            if (cache != null && !unique) {
+                // Entries are per Service name; a state naming a Service twice (not from the API) is made afresh.
+                cache.clear();
+            }
+            this.cache = unique ? cache : null;
             var addressType = family == IpFamily.IPV4 ? AddressType.IPV4 : AddressType.IPV6;
             for (var slice : state.endpointSlices()) {
                 if (slice.skipReason() == null && slice.addressType() == addressType) {
@@ -170,8 +180,8 @@ public final class RuleGenerator {
             }
 
             // First pass: what each Service needs, and the endpoint total that decides the large-cluster mode.
-            Map<NamespacedName, ServiceRules> prior = cache != null && config.equals(cache.config)
-                    ? cache.services : Map.of();
+            var priorValid = cache != null && config.equals(cache.config) && cache.chains != null;
+            Map<NamespacedName, ServiceRules> prior = priorValid ? cache.services : Map.of();
             var plans = new ArrayList<Plan>(services.size());
             int totalEndpoints = 0;
             for (var service : services) {
@@ -203,9 +213,23 @@ public final class RuleGenerator {
             }
             writeNodePortsDispatch();
             writeForward();
+            ChainSet chains;
+            if (priorValid) {
+                // The previous set, less the chains of the entries not carried over, plus those written now.
+                var gone = new ArrayList<String>();
+                for (var entry : prior.values()) {
+                    if (next.get(entry.service().name()) != entry) {
+                        gone.addAll(entry.chains());
+                    }
+                }
+                chains = cache.chains.with(gone, activeNatChains);
+            } else {
+                chains = ChainSet.of(activeNatChains);
+            }
             if (cache != null) {
                 cache.config = config;
                 cache.services = next;
+                cache.chains = chains;
             }
 
             var out = new StringBuilder(filterChains.text.length() + filterRules.text.length()
@@ -213,18 +237,8 @@ public final class RuleGenerator {
             out.append("*filter\n").append(filterChains.text).append(filterRules.text).append("COMMIT\n");
             out.append("*nat\n").append(natChains.text).append(natRules.text).append("COMMIT\n");
             return new RuleSet(out.toString(), filterChains.count, filterRules.count, natChains.count,
-                    natRules.count, natRules.count + skippedRules, chainSet(activeNatChains), servicePorts,
+                    natRules.count, natRules.count + skippedRules, chains, servicePorts,
                     totalEndpoints, noLocalInternal, noLocalExternal);
-        }
-
-        /** The immutable set directly: RuleSet keeps it as is, where copying a HashSet would hash every name twice more. */
-        private static Set<String> chainSet(List<String> names) {
-            try {
-                return Set.of(names.toArray(String[]::new));
-            } catch (IllegalArgumentException duplicates) {
-                // A Service listing the same port twice declares its chains twice.
-                return Set.copyOf(names);
-            }
         }
 
         /** The Service's ports with a cluster IP of this family, sorted by name. */
@@ -248,7 +262,6 @@ public final class RuleGenerator {
             filterRules.count += entry.filterRules();
             natRules.text.append(entry.natDispatch());
             natRules.count += entry.natDispatchRules();
-            activeNatChains.addAll(entry.chains());
             skippedRules += entry.chainRules();
             servicePorts += entry.servicePorts();
             noLocalInternal += entry.noLocalInternal();

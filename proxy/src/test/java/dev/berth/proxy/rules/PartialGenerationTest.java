@@ -90,6 +90,21 @@ class PartialGenerationTest {
                 "no per-service chain is written when nothing changed");
     }
 
+    @Test
+    void stateNamingAServiceTwiceIsGeneratedWithoutTheCache() {
+        var config = config(0);
+        var cache = new RuleCache();
+        var state = Fixtures.cluster();
+        RuleGenerator.generate(state, config, null, cache);
+        var services = new ArrayList<>(state.services());
+        services.add(Fixtures.clusterIP("ns1", "svc1", "172.30.0.99"));
+        var twice = new ProxyState(services, state.endpointSlices());
+        var changed = Set.of(NamespacedName.of("ns4", "svc4"));
+        assertEquals(RuleGenerator.generate(twice, config, changed), RuleGenerator.generate(twice, config, changed, cache));
+        assertEquals(0, cache.size());
+        assertEquals(RuleGenerator.generate(state, config, changed), RuleGenerator.generate(state, config, changed, cache));
+    }
+
     /** The partial text is the full text without the per-service chains of Services outside {@code changed}. */
     private static void assertImpliedByFull(ProxyState state, NodeConfig config,
                                             Set<NamespacedName> changed, RuleSet partial, String context) {
