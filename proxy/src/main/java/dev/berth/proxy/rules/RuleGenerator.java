@@ -599,7 +599,7 @@ public final class RuleGenerator {
                     var sep = endpointChain(svc, ep);
                     rules.rule(chain);
                     if (!largeClusterMode) {
-                        rules.quotedComment(name + " -> " + ep.hostPort());
+                        rules.arrowComment(name, ep.hostPort());
                     }
                     rules.a("-m recent --name").a(sep).a("--rcheck --seconds").a(seconds).a("--reap -j").a(sep).end();
                 }
@@ -609,7 +609,7 @@ public final class RuleGenerator {
                 var ep = endpoints.get(i);
                 rules.rule(chain);
                 if (!largeClusterMode) {
-                    rules.quotedComment(name + " -> " + ep.hostPort());
+                    rules.arrowComment(name, ep.hostPort());
                 }
                 if (i < n - 1) {
                     // Rule i takes 1/(n-i) of what the earlier rules left: every endpoint gets 1/n overall.
