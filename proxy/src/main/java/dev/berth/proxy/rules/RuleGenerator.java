@@ -187,8 +187,9 @@ public final class RuleGenerator {
             for (var service : services) {
                 var slices = slicesByService.getOrDefault(service.name(), List.of());
                 var write = changed == null || changed.contains(service.name());
-                var entry = write ? null : prior.get(service.name());
-                if (entry != null && entry.madeFrom(service, slices)) {
+                var cached = write ? null : prior.get(service.name());
+                var entry = cached == null ? null : cached.reusableFor(service, slices);
+                if (entry != null) {
                     plans.add(new Plan(service, slices, entry, false, List.of(), List.of()));
                     totalEndpoints += entry.endpoints();
                     continue;
@@ -216,9 +217,11 @@ public final class RuleGenerator {
             ChainSet chains;
             if (priorValid) {
                 // The previous set, less the chains of the entries not carried over, plus those written now.
+                // A carried-over entry, rebound or not, shares its chain list with the previous one.
                 var gone = new ArrayList<String>();
                 for (var entry : prior.values()) {
-                    if (next.get(entry.service().name()) != entry) {
+                    var kept = next.get(entry.service().name());
+                    if (kept == null || kept.chains() != entry.chains()) {
                         gone.addAll(entry.chains());
                     }
                 }

@@ -18,21 +18,29 @@ record ServiceRules(Service service, List<EndpointSlice> slices, String natDispa
                     String filter, int filterRules, List<String> chains, int chainRules, int servicePorts,
                     int endpoints, int noLocalInternal, int noLocalExternal) {
 
-    /** Whether this entry was made from these objects (the same instances, or equal ones after a relist). */
-    boolean madeFrom(Service otherService, List<EndpointSlice> otherSlices) {
-        if (service != otherService && !service.equals(otherService)) {
-            return false;
+    /**
+     * This entry, if it was made from these objects or equal ones, else null. For equal but other instances (a
+     * relist delivers new ones) the entry is rebound to them, so later generations compare by identity again.
+     */
+    ServiceRules reusableFor(Service otherService, List<EndpointSlice> otherSlices) {
+        boolean same = service == otherService;
+        if (!same && !service.equals(otherService)) {
+            return null;
         }
         if (slices.size() != otherSlices.size()) {
-            return false;
+            return null;
         }
         for (int i = 0; i < slices.size(); i++) {
             var a = slices.get(i);
             var b = otherSlices.get(i);
-            if (a != b && !a.equals(b)) {
-                return false;
+            if (a != b) {
+                if (!a.equals(b)) {
+                    return null;
+                }
+                same = false;
             }
         }
-        return true;
+        return same ? this : new ServiceRules(otherService, List.copyOf(otherSlices), natDispatch, natDispatchRules,
+                filter, filterRules, chains, chainRules, servicePorts, endpoints, noLocalInternal, noLocalExternal);
     }
 }

@@ -91,6 +91,25 @@ class PartialGenerationTest {
     }
 
     @Test
+    void equalObjectsFromARelistAreAdoptedByTheCache() {
+        var config = config(0);
+        var cache = new RuleCache();
+        var state = Fixtures.cluster();
+        var full = RuleGenerator.generate(state, config, null, cache);
+        var relisted = new ProxyState(state.services().stream().map(s -> s.toBuilder().build()).toList(),
+                state.endpointSlices().stream().map(s -> new EndpointSlice(s.name(), s.service(), s.labels(),
+                        s.addressType(), s.endpoints(), s.ports())).toList());
+        var partial = RuleGenerator.generate(relisted, config, Set.of(), cache);
+        assertEquals(full.activeNatChains(), partial.activeNatChains());
+        assertEquals(full.natRulesTotal(), partial.natRulesTotal());
+        for (var service : relisted.services()) {
+            var entry = cache.services.get(service.name());
+            assertTrue(entry == null || entry.service() == service, "entry rebound to the relisted " + service.name());
+        }
+        assertEquals(partial, RuleGenerator.generate(relisted, config, Set.of(), cache));
+    }
+
+    @Test
     void stateNamingAServiceTwiceIsGeneratedWithoutTheCache() {
         var config = config(0);
         var cache = new RuleCache();
