@@ -44,12 +44,15 @@ class PartialGenerationTest {
     @MethodSource("seeds")
     void partialThroughCacheEqualsWhatTheFullGenerationImplies(long seed) {
         var r = new Random(seed);
-        var cluster = new Cluster(r, seed % 3 == 0 ? 80 : 30, seed % 3 == 0 ? 30 : 8);
+        var cluster = new Cluster(r, seed % 3 == 0 ? 150 : 30, seed % 3 == 0 ? 40 : 8);
         var config = config(r.nextInt(4));
         var cache = new RuleCache();
 
         var first = RuleGenerator.generate(cluster.state(), config, null, cache);
         assertEquals(RuleGenerator.generate(cluster.state(), config), first, "full generation through a cache");
+        if (seed % 3 == 0) {
+            assertTrue(first.endpoints() > RuleGenerator.LARGE_CLUSTER_ENDPOINTS_THRESHOLD, "large-cluster mode is covered");
+        }
 
         for (int round = 0; round < 6; round++) {
             var mutated = cluster.mutate(1 + r.nextInt(4));
@@ -88,6 +91,36 @@ class PartialGenerationTest {
         assertEquals(full.activeNatChains(), partial.activeNatChains());
         assertTrue(partial.restoreInput().lines().noneMatch(l -> l.startsWith(":KUBE-SEP-")),
                 "no per-service chain is written when nothing changed");
+    }
+
+    @Test
+    void crossingTheLargeClusterThresholdKeepsTheCacheValid() {
+        var config = config(0);
+        var cache = new RuleCache();
+        var services = new ArrayList<Service>();
+        var slices = new ArrayList<EndpointSlice>();
+        for (int i = 0; i < 100; i++) {
+            services.add(Fixtures.clusterIP("ns", "svc" + i, "172.30.1." + (i + 1)));
+            slices.add(endpoints(i, 10));
+        }
+        var small = new ProxyState(services, slices);
+        RuleGenerator.generate(small, config, null, cache);
+        slices.set(7, endpoints(7, 11));
+        var large = new ProxyState(services, slices);
+        var changed = Set.of(NamespacedName.of("ns", "svc7"));
+        for (var state : List.of(large, small, large)) {
+            var partial = RuleGenerator.generate(state, config, changed, cache);
+            assertEquals(RuleGenerator.generate(state, config, changed), partial);
+            assertImpliedByFull(state, config, changed, partial, "endpoints " + partial.endpoints());
+        }
+    }
+
+    private static EndpointSlice endpoints(int service, int count) {
+        var b = EndpointSlice.builder("ns", "svc" + service, "svc" + service + "-a").port("p80", TCP, 8080);
+        for (int i = 0; i < count; i++) {
+            b.endpoint("10.180." + service + "." + (i + 1), "node2");
+        }
+        return b.build();
     }
 
     @Test
