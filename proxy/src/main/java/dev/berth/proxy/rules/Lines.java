@@ -37,6 +37,12 @@ final class Lines {
         return this;
     }
 
+    /** {@link #quotedComment(String)} of {@code a + " -> " + b}, without building that string first. */
+    Lines arrowComment(String a, String b) {
+        text.append(" -m comment --comment \"").append(a).append(" -> ").append(b).append('"');
+        return this;
+    }
+
     /** {@code -m comment --comment text}, for comments without spaces, written bare as kube-proxy does. */
     Lines comment(String comment) {
         text.append(" -m comment --comment ").append(comment);

@@ -12,7 +12,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,7 @@ public final class RuleGenerator {
 
     /** Generates the full ruleset. */
     public static RuleSet generate(ProxyState state, NodeConfig config) {
-        return generate(state, config, null);
+        return generate(state, config, null, null);
     }
 
     /**
@@ -54,7 +53,18 @@ public final class RuleGenerator {
      * KUBE-SERVICES, KUBE-NODEPORTS and the filter table are always complete. Null means all services.
      */
     public static RuleSet generate(ProxyState state, NodeConfig config, Set<NamespacedName> changedServices) {
-        return new Run(state, config, changedServices).generate();
+        return generate(state, config, changedServices, null);
+    }
+
+    /**
+     * As {@link #generate(ProxyState, NodeConfig, Set)}, reusing what the previous generation left in {@code cache}
+     * for Services outside {@code changedServices} whose Service and EndpointSlices are unchanged, and leaving this
+     * generation's results there for the next. The result is the same as without a cache; a partial generation
+     * then costs the changed Services plus one dispatch block per unchanged one. Null {@code cache}: none.
+     */
+    public static RuleSet generate(ProxyState state, NodeConfig config, Set<NamespacedName> changedServices,
+                                   RuleCache cache) {
+        return new Run(state, config, changedServices, cache).generate();
     }
 
     /** {@code 1/n} with ten decimals, rounded as Go's {@code %0.10f} rounds (half to even on the exact value). */
@@ -75,11 +85,20 @@ public final class RuleGenerator {
         return new BigDecimal(1.0 / n).setScale(10, RoundingMode.HALF_EVEN).toPlainString();
     }
 
+    /** One Service's work in a generation: an entry to reuse, or its ports and endpoints to write. */
+    private record Plan(Service service, List<EndpointSlice> slices, ServiceRules reuse, boolean write,
+                        List<ServicePortInfo> ports, List<List<EndpointInfo>> endpoints) {
+    }
+
     /** State of one generation. */
     private static final class Run {
         private final NodeConfig config;
         private final Set<NamespacedName> changed;
-        private final List<ServicePortInfo> ports = new ArrayList<>();
+        /** Null when there is none, or when it cannot be used (see the constructor). */
+        private final RuleCache cache;
+        private final IpFamily family;
+        /** Services to generate for, sorted by name; their ports, sorted by name, are contiguous in the output. */
+        private final List<Service> services = new ArrayList<>();
         private final Map<NamespacedName, List<EndpointSlice>> slicesByService = new HashMap<>();
         private final String masqMark;
         private final String localCidr;
@@ -90,44 +109,60 @@ public final class RuleGenerator {
         private final Lines natRules;
         private final Lines skippedNatChains = new Lines(1 << 12);
         private final Lines skippedNatRules = new Lines(1 << 14);
-        private final Set<String> activeNatChains = new HashSet<>();
+        /** Rules in the per-service chains of skipped services, for natRulesTotal. */
+        private int skippedRules;
+        /** Chains of the Services written (or recomputed) here; the reused ones' are in the cache's ChainSet. */
+        private final List<String> activeNatChains = new ArrayList<>();
         /** Endpoint chain names of the service port being written; each name costs a SHA-256. */
         private final Map<String, String> sepNames = new HashMap<>();
         private boolean largeClusterMode;
+        private int servicePorts;
         private int noLocalInternal;
         private int noLocalExternal;
+        /** The nat dispatch lines of the Service being written, kept for its cache entry. */
+        private final StringBuilder dispatch = new StringBuilder();
+        private int dispatchRules;
+        private int chainRules;
 
-        Run(ProxyState state, NodeConfig config, Set<NamespacedName> changed) {
+        Run(ProxyState state, NodeConfig config, Set<NamespacedName> changed, RuleCache cache) {
             this.config = config;
             this.changed = changed;
             this.masqMark = config.masqueradeMark();
             this.localCidr = config.clusterCIDR();
-            var family = config.ipFamily();
+            this.family = config.ipFamily();
             for (Service service : state.services()) {
-                if (service.skipReason() != null) {
-                    continue;
-                }
-                for (var port : service.ports()) {
-                    var info = ServicePortInfo.of(service, port, family);
-                    if (info != null) {
-                        ports.add(info);
-                    }
+                if (service.skipReason() == null) {
+                    services.add(service);
                 }
             }
-            ports.sort(Comparator.comparing(ServicePortInfo::name));
+            // Service port names order by Service first, so sorting Services then each one's ports is the
+            // order of all ports by name. Usually already sorted (ClusterState keeps a sorted map): linear then.
+            services.sort(Comparator.comparing(Service::name));
+            boolean unique = true;
+            for (int i = 1; i < services.size() && unique; i++) {
+                unique = !services.get(i).name().equals(services.get(i - 1).name());
+            }
+            if (cache != null && !unique) {
+                // Entries are per Service name; a state naming a Service twice (not from the API) is made afresh.
+                cache.clear();
+            }
+            this.cache = unique ? cache : null;
             var addressType = family == IpFamily.IPV4 ? AddressType.IPV4 : AddressType.IPV6;
             for (var slice : state.endpointSlices()) {
                 if (slice.skipReason() == null && slice.addressType() == addressType) {
-                    slicesByService.computeIfAbsent(slice.service(), k -> new ArrayList<>()).add(slice);
+                    slicesByService.computeIfAbsent(slice.service(), k -> new ArrayList<>(1)).add(slice);
                 }
             }
             for (var slices : slicesByService.values()) {
-                slices.sort(Comparator.comparing(EndpointSlice::name));
+                if (slices.size() > 1) {
+                    slices.sort(Comparator.comparing(EndpointSlice::name));
+                }
             }
-            int estimate = Math.max(1 << 12, ports.size() * 2048);
+            // A partial generation writes little beyond one dispatch line or two per Service.
+            int perService = changed == null ? 2048 : 192;
             filterRules = new Lines(1 << 12);
-            natChains = new Lines(Math.max(1 << 12, ports.size() * 512));
-            natRules = new Lines(estimate);
+            natChains = new Lines(Math.max(1 << 12, changed == null ? services.size() * 512 : 1 << 12));
+            natRules = new Lines(Math.max(1 << 12, services.size() * perService));
         }
 
         RuleSet generate() {
@@ -144,28 +179,126 @@ public final class RuleGenerator {
                 writeLocalnetFirewall();
             }
 
-            var endpointsByPort = new ArrayList<List<EndpointInfo>>(ports.size());
+            // First pass: what each Service needs, and the endpoint total that decides the large-cluster mode.
+            var priorValid = cache != null && config.equals(cache.config) && cache.chains != null;
+            Map<NamespacedName, ServiceRules> prior = priorValid ? cache.services : Map.of();
+            var plans = new ArrayList<Plan>(services.size());
             int totalEndpoints = 0;
-            for (var port : ports) {
-                var endpoints = endpoints(port.name());
-                endpointsByPort.add(endpoints);
-                totalEndpoints += endpoints.size();
+            for (var service : services) {
+                var slices = slicesByService.getOrDefault(service.name(), List.of());
+                var write = changed == null || changed.contains(service.name());
+                var cached = write ? null : prior.get(service.name());
+                var entry = cached == null ? null : cached.reusableFor(service, slices);
+                if (entry != null) {
+                    plans.add(new Plan(service, slices, entry, false, List.of(), List.of()));
+                    totalEndpoints += entry.endpoints();
+                    continue;
+                }
+                var ports = portsOf(service);
+                var endpoints = new ArrayList<List<EndpointInfo>>(ports.size());
+                for (var port : ports) {
+                    var list = endpoints(port.name(), slices);
+                    endpoints.add(list);
+                    totalEndpoints += list.size();
+                }
+                plans.add(new Plan(service, slices, null, write, ports, endpoints));
             }
             largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
 
-            for (int i = 0; i < ports.size(); i++) {
-                writeServicePort(ports.get(i), endpointsByPort.get(i));
+            var next = cache == null ? null : new HashMap<NamespacedName, ServiceRules>(plans.size() * 4 / 3 + 1);
+            for (var plan : plans) {
+                var entry = plan.reuse() != null ? reuse(plan.reuse()) : writeService(plan);
+                if (next != null) {
+                    next.put(plan.service().name(), entry);
+                }
             }
             writeNodePortsDispatch();
             writeForward();
+            ChainSet chains;
+            if (priorValid) {
+                // The previous set, less the chains of the entries not carried over, plus those written now.
+                // A carried-over entry, rebound or not, shares its chain list with the previous one.
+                var gone = new ArrayList<String>();
+                for (var entry : prior.values()) {
+                    var kept = next.get(entry.service().name());
+                    if (kept == null || kept.chains() != entry.chains()) {
+                        gone.addAll(entry.chains());
+                    }
+                }
+                chains = cache.chains.with(gone, activeNatChains);
+            } else {
+                chains = ChainSet.of(activeNatChains);
+            }
+            if (cache != null) {
+                cache.config = config;
+                cache.services = next;
+                cache.chains = chains;
+            }
 
             var out = new StringBuilder(filterChains.text.length() + filterRules.text.length()
                     + natChains.text.length() + natRules.text.length() + 32);
             out.append("*filter\n").append(filterChains.text).append(filterRules.text).append("COMMIT\n");
             out.append("*nat\n").append(natChains.text).append(natRules.text).append("COMMIT\n");
             return new RuleSet(out.toString(), filterChains.count, filterRules.count, natChains.count,
-                    natRules.count, natRules.count + skippedNatRules.count, activeNatChains, ports.size(),
+                    natRules.count, natRules.count + skippedRules, chains, servicePorts,
                     totalEndpoints, noLocalInternal, noLocalExternal);
+        }
+
+        /** The Service's ports with a cluster IP of this family, sorted by name. */
+        private List<ServicePortInfo> portsOf(Service service) {
+            var out = new ArrayList<ServicePortInfo>(service.ports().size());
+            for (var port : service.ports()) {
+                var info = ServicePortInfo.of(service, port, family);
+                if (info != null) {
+                    out.add(info);
+                }
+            }
+            if (out.size() > 1) {
+                out.sort(Comparator.comparing(ServicePortInfo::name));
+            }
+            return out;
+        }
+
+        /** An unchanged Service whose chains stay in the kernel: its dispatch and filter lines, counted. */
+        private ServiceRules reuse(ServiceRules entry) {
+            filterRules.text.append(entry.filter());
+            filterRules.count += entry.filterRules();
+            natRules.text.append(entry.natDispatch());
+            natRules.count += entry.natDispatchRules();
+            skippedRules += entry.chainRules();
+            servicePorts += entry.servicePorts();
+            noLocalInternal += entry.noLocalInternal();
+            noLocalExternal += entry.noLocalExternal();
+            return entry;
+        }
+
+        /** Writes one Service's rules; returns its cache entry, or null without a cache. */
+        private ServiceRules writeService(Plan plan) {
+            int filterStart = filterRules.text.length();
+            int filterCount = filterRules.count;
+            int chainsStart = activeNatChains.size();
+            int internalBefore = noLocalInternal;
+            int externalBefore = noLocalExternal;
+            int endpoints = 0;
+            dispatch.setLength(0);
+            dispatchRules = 0;
+            chainRules = 0;
+            var ports = plan.ports();
+            for (int i = 0; i < ports.size(); i++) {
+                writeServicePort(ports.get(i), plan.endpoints().get(i), plan.write());
+                endpoints += plan.endpoints().get(i).size();
+            }
+            servicePorts += ports.size();
+            if (!plan.write()) {
+                skippedRules += chainRules;
+            }
+            if (cache == null) {
+                return null;
+            }
+            return new ServiceRules(plan.service(), plan.slices(), dispatch.toString(), dispatchRules,
+                    filterRules.text.substring(filterStart), filterRules.count - filterCount,
+                    List.copyOf(activeNatChains.subList(chainsStart, activeNatChains.size())), chainRules,
+                    ports.size(), endpoints, noLocalInternal - internalBefore, noLocalExternal - externalBefore);
         }
 
         private void writePostrouting() {
@@ -191,9 +324,8 @@ public final class RuleGenerator {
         }
 
         /** The port's endpoints from all its slices, de-duplicated by ip:port (a local copy wins) and sorted. */
-        private List<EndpointInfo> endpoints(ServicePortName name) {
-            var slices = slicesByService.get(name.service());
-            if (slices == null) {
+        private List<EndpointInfo> endpoints(ServicePortName name, List<EndpointSlice> slices) {
+            if (slices.isEmpty()) {
                 return List.of();
             }
             var ipv6 = config.ipFamily() == IpFamily.IPV6;
@@ -216,9 +348,9 @@ public final class RuleGenerator {
                         var hostPort = EndpointInfo.hostPort(ip, port.port());
                         if (local || !byHostPort.containsKey(hostPort)) {
                             var c = ep.conditions();
-                            var nodeHints = config.preferSameNodeHints() ? Set.copyOf(ep.hints().forNodes()) : Set.<String>of();
+                            var nodeHints = config.preferSameNodeHints() ? setOf(ep.hints().forNodes()) : Set.<String>of();
                             byHostPort.put(hostPort, new EndpointInfo(ip, port.port(), hostPort, local, c.isReady(),
-                                    c.isServing(), c.isTerminating(), Set.copyOf(ep.hints().forZones()), nodeHints));
+                                    c.isServing(), c.isTerminating(), setOf(ep.hints().forZones()), nodeHints));
                         }
                     }
                 }
@@ -228,7 +360,14 @@ public final class RuleGenerator {
             return list;
         }
 
-        private void writeServicePort(ServicePortInfo svc, List<EndpointInfo> endpoints) {
+        /** Set.copyOf builds a HashSet even for an empty list; most endpoints carry no hints. */
+        private static Set<String> setOf(List<String> values) {
+            return values.isEmpty() ? Set.of() : Set.copyOf(values);
+        }
+
+        private void writeServicePort(ServicePortInfo svc, List<EndpointInfo> endpoints, boolean write) {
+            int dispatchStart = natRules.text.length();
+            int dispatchCount = natRules.count;
             var name = svc.nameString();
             var proto = svc.protocol();
             var cat = EndpointCategories.of(endpoints, svc, config);
@@ -336,6 +475,11 @@ public final class RuleGenerator {
                 }
             }
 
+            if (cache != null) {
+                dispatch.append(natRules.text, dispatchStart, natRules.text.length());
+            }
+            dispatchRules += natRules.count - dispatchCount;
+
             // Health-check node port, accepted whether or not there are local endpoints.
             if (svc.healthCheckNodePort() != 0) {
                 filterRules.rule(Chains.NODE_PORTS).quotedComment(name + " health check node port").proto("tcp")
@@ -343,9 +487,9 @@ public final class RuleGenerator {
             }
 
             // Per-service chains: written only for changed services in a partial generation.
-            var write = changed == null || changed.contains(svc.name().service());
             var chains = write ? natChains : skippedNatChains;
             var rules = write ? natRules : skippedNatRules;
+            int rulesBefore = rules.count;
 
             if (hasInternalEndpoints) {
                 if (config.masqueradeAll()) {
@@ -443,6 +587,7 @@ public final class RuleGenerator {
                 rules.proto(proto).a("-j DNAT --to-destination").a(ep.hostPort()).end();
             }
 
+            chainRules += rules.count - rulesBefore;
             if (!write) {
                 skippedNatChains.clear();
                 skippedNatRules.clear();
@@ -457,7 +602,7 @@ public final class RuleGenerator {
                     var sep = endpointChain(svc, ep);
                     rules.rule(chain);
                     if (!largeClusterMode) {
-                        rules.quotedComment(name + " -> " + ep.hostPort());
+                        rules.arrowComment(name, ep.hostPort());
                     }
                     rules.a("-m recent --name").a(sep).a("--rcheck --seconds").a(seconds).a("--reap -j").a(sep).end();
                 }
@@ -467,7 +612,7 @@ public final class RuleGenerator {
                 var ep = endpoints.get(i);
                 rules.rule(chain);
                 if (!largeClusterMode) {
-                    rules.quotedComment(name + " -> " + ep.hostPort());
+                    rules.arrowComment(name, ep.hostPort());
                 }
                 if (i < n - 1) {
                     // Rule i takes 1/(n-i) of what the earlier rules left: every endpoint gets 1/n overall.

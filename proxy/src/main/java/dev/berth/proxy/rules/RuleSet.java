@@ -23,7 +23,8 @@ public record RuleSet(String restoreInput, int filterChains, int filterRules, in
                       int natRulesTotal, Set<String> activeNatChains, int servicePorts, int endpoints,
                       int noLocalInternal, int noLocalExternal) {
     public RuleSet {
-        activeNatChains = Set.copyOf(activeNatChains);
+        // A generation's ChainSet is immutable already, and copying it would hash every name again.
+        activeNatChains = activeNatChains instanceof ChainSet ? activeNatChains : Set.copyOf(activeNatChains);
     }
 
     /** A ruleset without the no-local-endpoint counts. */

@@ -2,10 +2,13 @@ package dev.berth.proxy.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Chain names must equal kube-proxy's for the same service port; these are names kube-proxy produces. */
 class ChainNamesTest {
@@ -38,6 +41,27 @@ class ChainNamesTest {
     @MethodSource("endpoints")
     void endpointChainMatchesKubeProxy(String servicePortName, String endpoint, String chain) {
         assertEquals(chain, ChainNames.endpointChain(servicePortName, "tcp", endpoint));
+    }
+
+    /** The names as the definition says, the slow way: the reused digest and buffers must not change them. */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"ns1/svc1:p80", "ns/ünïcode:p", "ns/a-very-long-service-name-that-goes-on-and-on-and-on-and-on:"
+            + "a-port-name-as-long-as-they-come", ""})
+    void reusedBuffersGiveTheDefinedName(String servicePortName) throws Exception {
+        var endpoint = "[fd00:10:180::1]:8080";
+        var digest = MessageDigest.getInstance("SHA-256")
+                .digest((servicePortName + "udp" + endpoint).getBytes(StandardCharsets.UTF_8));
+        var bits = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            bits.append(String.format("%8s", Integer.toBinaryString(digest[i] & 0xff)).replace(' ', '0'));
+        }
+        var expected = new StringBuilder("KUBE-SEP-");
+        for (int i = 0; i < 80; i += 5) {
+            expected.append("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".charAt(Integer.parseInt(bits.substring(i, i + 5), 2)));
+        }
+        for (int round = 0; round < 2; round++) {
+            assertEquals(expected.toString(), ChainNames.endpointChain(servicePortName, "udp", endpoint));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
