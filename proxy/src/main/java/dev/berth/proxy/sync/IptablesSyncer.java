@@ -6,6 +6,7 @@ import dev.berth.proxy.rules.JumpRule;
 import dev.berth.proxy.rules.JumpRules;
 import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.rules.ProxyState;
+import dev.berth.proxy.rules.RuleCache;
 import dev.berth.proxy.rules.RuleGenerator;
 import dev.berth.proxy.rules.RuleSet;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +45,12 @@ public final class IptablesSyncer {
     private final Iptables iptables;
     private final NodeConfig config;
     private Backend backend;
-    /** Per-service nat chains in the kernel after the last successful sync; null when unknown (read it). */
+    /** The nat chains in the kernel after the last successful sync (per-service ones matter); null when unknown. */
     private Set<String> knownServiceChains;
 
     private final int chainsPerBatch;
+    /** Unchanged Services' rules from earlier generations; valid whatever the kernel holds, so never reset. */
+    private final RuleCache ruleCache = new RuleCache();
 
     public IptablesSyncer(Iptables iptables, NodeConfig config) {
         this(iptables, config, CHAINS_PER_BATCH);
@@ -92,8 +94,8 @@ public final class IptablesSyncer {
             ensureJumpRules(full, save != null && save.ok() ? save.stdout() : null);
         }
         RuleSet rules = switch (kind) {
-            case SyncKind.Full f -> RuleGenerator.generate(state, config);
-            case SyncKind.Partial p -> RuleGenerator.generate(state, config, p.changedServices());
+            case SyncKind.Full f -> RuleGenerator.generate(state, config, null, ruleCache);
+            case SyncKind.Partial p -> RuleGenerator.generate(state, config, p.changedServices(), ruleCache);
         };
         List<String> stale;
         boolean staleKnown = true;
@@ -126,8 +128,8 @@ public final class IptablesSyncer {
             }
         }
         // Unknown again if the save failed: the chains it would have found are still to be deleted.
-        knownServiceChains = staleKnown ? rules.activeNatChains().stream().filter(ChainNames::isServiceChain)
-                .collect(Collectors.toUnmodifiableSet()) : null;
+        // The active set is immutable and StaleChains.stale looks at per-service chains only, so no copy is needed.
+        knownServiceChains = staleKnown ? rules.activeNatChains() : null;
         return new Outcome(kind, rules, stale, Duration.ofNanos(System.nanoTime() - start));
     }
 
