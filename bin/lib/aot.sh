@@ -8,7 +8,8 @@
 # so a rebuilt jar must mean another file. With no cache for this key and TRAIN=yes, the run is the training run
 # (-XX:AOTCacheOutput: the JVM records while it runs and writes the cache when it exits); caches of other keys
 # are deleted then. A finished training is checked once (-XX:AOTMode=on -version) before the cache is used, so
-# a cache cut short by a kill is retrained, not used. Whatever goes wrong (unwritable directory, a training still
+# a cache cut short by a kill is retrained, not used; so is one whose training run marked it ($cache.discard: the
+# program failed early and saw little of itself). Whatever goes wrong (unwritable directory, a training still
 # running elsewhere, a bad cache), the JVM runs without a cache: the options only ever make start-up faster.
 # BERTH_AOT=off turns it off.
 berth_aot_opts() {
@@ -26,11 +27,12 @@ berth_aot_opts() {
     if [ -n "$owner" ] && [ -d "/proc/$owner" ] && grep -qaF "$cache" "/proc/$owner/cmdline" 2>/dev/null; then
       return 0
     fi
-    if [ -s "$cache" ] && "$JAVA_HOME/bin/java" ${BERTH_JAVA_OPTS:-} -XX:AOTMode=on -XX:AOTCache="$cache" \
-        -version >/dev/null 2>&1; then
+    # Without BERTH_JAVA_OPTS: they may start things (a flight recording) that a check must not.
+    if [ ! -f "$cache.discard" ] && [ -s "$cache" ] \
+        && "$JAVA_HOME/bin/java" -XX:AOTMode=on -XX:AOTCache="$cache" -version >/dev/null 2>&1; then
       rm -f "$lock"
     else
-      rm -f "$cache" "$cache.config" "$lock"
+      rm -f "$cache" "$cache.config" "$cache.discard" "$lock"
     fi
   fi
   if [ -s "$cache" ]; then
@@ -41,6 +43,7 @@ berth_aot_opts() {
   mkdir -p "$cache_dir" 2>/dev/null && [ -w "$cache_dir" ] || return 0
   # noclobber: of two launchers starting at once, one trains.
   ( set -C; echo "$$" > "$lock" ) 2>/dev/null || return 0
-  find "$cache_dir" -maxdepth 1 -name "$name-*.aot*" ! -name "$name-$key.aot*" -delete 2>/dev/null || true
+  # Caches older than the jar were trained on an earlier build.
+  find "$cache_dir" -maxdepth 1 -name "$name-*.aot*" ! -name "$name-$key.aot*" ! -newer "$1" -delete 2>/dev/null || true
   BERTH_AOT_OPTS=(-XX:AOTCacheOutput="$cache")
 }
