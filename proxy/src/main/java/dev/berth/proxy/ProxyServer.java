@@ -77,33 +77,46 @@ public final class ProxyServer implements AutoCloseable {
         state.onEvents(metrics::recordServiceChange, metrics::recordEndpointChange);
         // kube-proxy's health timeout: a change may wait two sync periods before the proxy counts as stuck.
         var health = new ProxyHealth(flags.syncPeriod().multipliedBy(2), Clock.systemUTC(), config.ipFamily());
-        // The servers open while the watches list (Netty's first start costs a few hundred ms of class loading);
-        // both are listening before the first sync, as before.
+        // The servers open while the watches list (Netty's first start costs a few hundred ms of class loading),
+        // and the watches start before the rest is built: their lists are the longest step before the first sync.
+        // Both servers are listening before the first sync, as before.
         var healthzAddress = flags.healthzAddress();
         var healthzOpening = healthzAddress == null ? null
                 : Served.openInBackground("healthz", () -> ProxyHealthServer.start(healthzAddress, health, metrics));
         var metricsAddress = flags.metricsAddress();
         var metricsOpening = metricsAddress == null ? null
                 : Served.openInBackground("metrics", () -> MetricsServer.start(metricsAddress, metrics));
-        var serviceHealth = healthCheckAddresses == null ? ServiceHealthServers.forNode(config, health::isHealthy)
-                : new ServiceHealthServers(healthCheckAddresses, health::isHealthy);
-        var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
-                Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime)
-                .observe(health, metrics, serviceHealth, new Conntrack(iptables), Clock.systemUTC());
-        var server = new ProxyServer(health, metrics, serviceHealth, proxier, healthzOpening, metricsOpening);
+        var watches = new ArrayList<AutoCloseable>();
+        ClusterWatcher watcher;
+        ProxyServer server;
         try {
-            var watcher = ClusterWatcher.start(conn, state);
-            server.closeInOrder.add(watcher);
-            server.closeInOrder.add(watchNode(conn, config.nodeName(), health)::close);
+            watcher = ClusterWatcher.start(conn, state);
+            watches.add(watcher);
+            watches.add(watchNode(conn, config.nodeName(), health)::close);
+            var serviceHealth = healthCheckAddresses == null ? ServiceHealthServers.forNode(config, health::isHealthy)
+                    : new ServiceHealthServers(healthCheckAddresses, health::isHealthy);
+            var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
+                    Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime)
+                    .observe(health, metrics, serviceHealth, new Conntrack(iptables), Clock.systemUTC());
+            server = new ProxyServer(health, metrics, serviceHealth, proxier, healthzOpening, metricsOpening);
+        } catch (Exception | Error e) {
+            watches.forEach(ProxyServer::closeQuietly);
+            for (var opening : Arrays.asList(healthzOpening, metricsOpening)) {
+                closeWhenOpened(opening);
+            }
+            throw e;
+        }
+        server.closeInOrder.addAll(watches);
+        try {
             while (!watcher.awaitSynced(Duration.ofSeconds(30))) {
                 LOG.info("waiting for the first list of services and endpointslices");
             }
             server.healthz = Served.await(healthzOpening);
             server.metricsServer = Served.await(metricsOpening);
-            proxierHolder.set(proxier);
+            proxierHolder.set(server.proxier);
             // As kube-proxy's sync loop: the proxy counts as updated when it starts syncing.
             health.updated();
-            proxier.start(flags.syncPeriod());
+            server.proxier.start(flags.syncPeriod());
         } catch (Exception | Error e) {
             server.close();
             throw e;
@@ -147,10 +160,14 @@ public final class ProxyServer implements AutoCloseable {
         serviceHealth.close();
         // start() may have failed before it waited for the openings: wait here, so no server outlives close().
         for (var opening : Arrays.asList(healthzOpening, metricsOpening)) {
-            var served = opening == null ? null : opening.exceptionally(e -> null).join();
-            if (served != null) {
-                closeQuietly(served);
-            }
+            closeWhenOpened(opening);
+        }
+    }
+
+    private static void closeWhenOpened(CompletableFuture<Served> opening) {
+        var served = opening == null ? null : opening.exceptionally(e -> null).join();
+        if (served != null) {
+            closeQuietly(served);
         }
     }
 
