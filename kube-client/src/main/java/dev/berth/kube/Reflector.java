@@ -112,9 +112,13 @@ public final class Reflector<T> implements AutoCloseable {
         Map<String, Entry<T>> fresh = new HashMap<>();
         String cont = "";
         String rv;
+        // As client-go's reflector: the first list may come from the API server's watch cache (resourceVersion=0,
+        // one answer, no etcd read), which the watch then continues from; a relist after a lost watch or a 410
+        // reads from etcd, never going back in time. Later pages carry only the continue token.
+        String firstPage = synced.getCount() > 0 ? "&resourceVersion=0" : "";
         do {
             JsonNode list = conn.get(path + "?limit=" + PAGE + selector
-                    + (cont.isEmpty() ? "" : "&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8)));
+                    + (cont.isEmpty() ? firstPage : "&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8)));
             rv = list.path("metadata").path("resourceVersion").asText("");
             cont = list.path("metadata").path("continue").asText("");
             for (JsonNode item : list.path("items")) {

@@ -6,8 +6,12 @@ import dev.berth.proxy.rules.NodeConfig;
 import dev.berth.proxy.sync.Iptables;
 import dev.berth.proxy.sync.IptablesSyncer;
 import dev.berth.proxy.sync.RouteLocalnet;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String AOT_CACHE_OUTPUT = "-XX:AOTCacheOutput=";
 
     private Main() {
     }
@@ -31,14 +36,39 @@ public final class Main {
             flags = Flags.parse(List.of(args));
         } catch (IllegalArgumentException e) {
             System.err.println("berth-proxy: " + e.getMessage());
-            System.exit(2);
+            exit(2);
             return;
         }
         try {
-            System.exit(run(flags));
+            exit(run(flags));
         } catch (Exception e) {
             LOG.error("berth-proxy failed: {}", e.getMessage(), e);
-            System.exit(1);
+            exit(1);
+        }
+    }
+
+    private static void exit(int code) {
+        if (code != 0) {
+            discardAotTraining();
+        }
+        System.exit(code);
+    }
+
+    /**
+     * A run that fails saw only part of the proxy; if it is the launcher's AOT training run ({@code bin/lib/aot.sh}),
+     * the cache the JVM writes at exit would make later starts slower than a full one: mark it for the launcher to
+     * delete and train again.
+     */
+    static void discardAotTraining() {
+        for (var arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith(AOT_CACHE_OUTPUT)) {
+                var marker = Path.of(arg.substring(AOT_CACHE_OUTPUT.length()) + ".discard");
+                try {
+                    Files.writeString(marker, "the training run failed\n");
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("cannot mark the AOT training for discarding marker={} error=\"{}\"", marker, e.toString());
+                }
+            }
         }
     }
 

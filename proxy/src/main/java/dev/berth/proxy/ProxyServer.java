@@ -19,7 +19,10 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -38,17 +41,20 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyMetrics metrics;
     private final ServiceHealthServers serviceHealth;
     private final Proxier proxier;
-    private final Served healthz;
-    private final Served metricsServer;
+    /** Set once the servers were opened (before {@link #start} returns); closing waits for the openings. */
+    private volatile Served healthz;
+    private volatile Served metricsServer;
+    private final CompletableFuture<Served> healthzOpening;
+    private final CompletableFuture<Served> metricsOpening;
 
     private ProxyServer(ProxyHealth health, ProxyMetrics metrics, ServiceHealthServers serviceHealth, Proxier proxier,
-                        Served healthz, Served metricsServer) {
+                        CompletableFuture<Served> healthzOpening, CompletableFuture<Served> metricsOpening) {
         this.health = health;
         this.metrics = metrics;
         this.serviceHealth = serviceHealth;
         this.proxier = proxier;
-        this.healthz = healthz;
-        this.metricsServer = metricsServer;
+        this.healthzOpening = healthzOpening;
+        this.metricsOpening = metricsOpening;
     }
 
     /**
@@ -71,29 +77,46 @@ public final class ProxyServer implements AutoCloseable {
         state.onEvents(metrics::recordServiceChange, metrics::recordEndpointChange);
         // kube-proxy's health timeout: a change may wait two sync periods before the proxy counts as stuck.
         var health = new ProxyHealth(flags.syncPeriod().multipliedBy(2), Clock.systemUTC(), config.ipFamily());
+        // The servers open while the watches list (Netty's first start costs a few hundred ms of class loading),
+        // and the watches start before the rest is built: their lists are the longest step before the first sync.
+        // Both servers are listening before the first sync, as before.
         var healthzAddress = flags.healthzAddress();
-        var healthz = healthzAddress == null ? null
-                : Served.open("healthz", () -> ProxyHealthServer.start(healthzAddress, health, metrics));
+        var healthzOpening = healthzAddress == null ? null
+                : Served.openInBackground("healthz", () -> ProxyHealthServer.start(healthzAddress, health, metrics));
         var metricsAddress = flags.metricsAddress();
-        var metricsServer = metricsAddress == null ? null
-                : Served.open("metrics", () -> MetricsServer.start(metricsAddress, metrics));
-        var serviceHealth = healthCheckAddresses == null ? ServiceHealthServers.forNode(config, health::isHealthy)
-                : new ServiceHealthServers(healthCheckAddresses, health::isHealthy);
-        var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
-                Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime)
-                .observe(health, metrics, serviceHealth, new Conntrack(iptables), Clock.systemUTC());
-        var server = new ProxyServer(health, metrics, serviceHealth, proxier, healthz, metricsServer);
+        var metricsOpening = metricsAddress == null ? null
+                : Served.openInBackground("metrics", () -> MetricsServer.start(metricsAddress, metrics));
+        var watches = new ArrayList<AutoCloseable>();
+        ClusterWatcher watcher;
+        ProxyServer server;
         try {
-            var watcher = ClusterWatcher.start(conn, state);
-            server.closeInOrder.add(watcher);
-            server.closeInOrder.add(watchNode(conn, config.nodeName(), health)::close);
+            watcher = ClusterWatcher.start(conn, state);
+            watches.add(watcher);
+            watches.add(watchNode(conn, config.nodeName(), health)::close);
+            var serviceHealth = healthCheckAddresses == null ? ServiceHealthServers.forNode(config, health::isHealthy)
+                    : new ServiceHealthServers(healthCheckAddresses, health::isHealthy);
+            var proxier = new Proxier(state, syncer, flags.minSyncPeriod(), flags.syncPeriod(),
+                    Proxier.DEFAULT_FULL_SYNC_PERIOD, System::nanoTime)
+                    .observe(health, metrics, serviceHealth, new Conntrack(iptables), Clock.systemUTC());
+            server = new ProxyServer(health, metrics, serviceHealth, proxier, healthzOpening, metricsOpening);
+        } catch (Exception | Error e) {
+            watches.forEach(ProxyServer::closeQuietly);
+            for (var opening : Arrays.asList(healthzOpening, metricsOpening)) {
+                closeWhenOpened(opening);
+            }
+            throw e;
+        }
+        server.closeInOrder.addAll(watches);
+        try {
             while (!watcher.awaitSynced(Duration.ofSeconds(30))) {
                 LOG.info("waiting for the first list of services and endpointslices");
             }
-            proxierHolder.set(proxier);
+            server.healthz = Served.await(healthzOpening);
+            server.metricsServer = Served.await(metricsOpening);
+            proxierHolder.set(server.proxier);
             // As kube-proxy's sync loop: the proxy counts as updated when it starts syncing.
             health.updated();
-            proxier.start(flags.syncPeriod());
+            server.proxier.start(flags.syncPeriod());
         } catch (Exception | Error e) {
             server.close();
             throw e;
@@ -135,11 +158,16 @@ public final class ProxyServer implements AutoCloseable {
         }
         proxier.close();
         serviceHealth.close();
-        if (healthz != null) {
-            closeQuietly(healthz);
+        // start() may have failed before it waited for the openings: wait here, so no server outlives close().
+        for (var opening : Arrays.asList(healthzOpening, metricsOpening)) {
+            closeWhenOpened(opening);
         }
-        if (metricsServer != null) {
-            closeQuietly(metricsServer);
+    }
+
+    private static void closeWhenOpened(CompletableFuture<Served> opening) {
+        var served = opening == null ? null : opening.exceptionally(e -> null).join();
+        if (served != null) {
+            closeQuietly(served);
         }
     }
 
@@ -184,6 +212,37 @@ public final class ProxyServer implements AutoCloseable {
     static final class Served implements AutoCloseable {
         private final AtomicReference<AutoCloseable> server = new AtomicReference<>();
         private final AtomicBoolean stopped = new AtomicBoolean();
+
+        /** {@link #open} on a thread of its own; {@link #await} gives the result. */
+        static CompletableFuture<Served> openInBackground(String what, Opener opener) {
+            var opening = new CompletableFuture<Served>();
+            Thread.ofVirtual().name(what + "-server-open").start(() -> {
+                try {
+                    opening.complete(open(what, opener));
+                } catch (RuntimeException | Error e) {
+                    opening.completeExceptionally(e);
+                }
+            });
+            return opening;
+        }
+
+        /** The opened server, or null for none; rethrows what opening threw. */
+        static Served await(CompletableFuture<Served> opening) {
+            if (opening == null) {
+                return null;
+            }
+            try {
+                return opening.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
 
         static Served open(String what, Opener opener) {
             var served = new Served();
