@@ -1,5 +1,6 @@
 package dev.berth.bench.cni;
 
+import dev.berth.bench.ResultsMarkdown;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -397,19 +398,8 @@ public final class CniSideBySide {
     }
 
     static void updateResultsMd(Path md, String body) throws IOException {
-        var text = Files.exists(md) ? Files.readString(md) : "# Benchmark results\n";
-        var block = BEGIN + "\n" + body + "\n" + END;
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        if (b >= 0 && e > b) {
-            text = text.substring(0, b) + block + text.substring(e + END.length());
-        } else if (text.contains(HEADING)) {
-            int at = text.indexOf('\n', text.indexOf(HEADING)) + 1;
-            text = text.substring(0, at) + "\n" + block + "\n" + text.substring(at);
-        } else {
-            text = text.stripTrailing() + "\n\n" + HEADING + "\n\n```sh\nbench/side-by-side-cni.sh\n```\n\n" + block + "\n";
-        }
-        Files.writeString(md, text);
+        ResultsMarkdown.replaceBlock(md, HEADING, BEGIN, END, BEGIN + "\n" + body + "\n" + END,
+                "bench/side-by-side-cni.sh");
     }
 
     private static String loadAverage() {

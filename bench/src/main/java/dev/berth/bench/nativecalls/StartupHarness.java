@@ -24,10 +24,20 @@ public final class StartupHarness {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 30;
         boolean aot = List.of(args).contains("--aot");
+        var work = Files.createTempDirectory("berth-startup-");
+        try {
+            measure(runs, aot, work);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void measure(int runs, boolean aot, Path work) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         List<String> techs = List.of("none", "ffm", "jna", "jnr");
-        var work = Files.createTempDirectory("berth-startup-");
         var jnaLib = work.resolve("jna");
         Files.createDirectories(jnaLib);
         try (var in = StartupHarness.class.getResourceAsStream("/com/sun/jna/linux-x86-64/libjnidispatch.so")) {
@@ -77,9 +87,6 @@ public final class StartupHarness {
         for (int t = 0; t < techs.size(); t++) {
             double p50 = percentile(times.get(t), 50);
             System.out.printf(Locale.ROOT, "%-6s %8.1f %8.1f %8.1f%n", techs.get(t), p50, percentile(times.get(t), 95), p50 - base);
-        }
-        try (var files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.bench.proxy;
 
+import dev.berth.bench.ResultsMarkdown;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.bench.sidebyside.Api;
 
@@ -91,7 +92,6 @@ final class Report {
     }
 
     static void updateResultsMd(Path md, List<ProxySideBySide.ScaleRun> runs, String note, String hostCheck) throws IOException {
-        String text = Files.exists(md) ? Files.readString(md) : "# Benchmark results\n";
         StringBuilder block = new StringBuilder(BEGIN).append('\n');
         block.append("Last run ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"))).append('.');
         if (!note.isBlank()) {
@@ -103,15 +103,6 @@ final class Report {
                 .append(hostCheck.equals("unchanged") ? "**unchanged**." : hostCheck.startsWith("not checked")
                         ? "not checked yet (the run was cut short)." : "**changed** (see the JSON).").append('\n');
         block.append(END);
-        int b = text.indexOf(BEGIN), e = text.indexOf(END);
-        if (b >= 0 && e > b) {
-            text = text.substring(0, b) + block + text.substring(e + END.length());
-        } else if (text.contains(HEADING)) {
-            int at = text.indexOf('\n', text.indexOf(HEADING)) + 1;
-            text = text.substring(0, at) + "\n" + block + "\n" + text.substring(at);
-        } else {
-            text = text.stripTrailing() + "\n\n" + HEADING + "\n\n```sh\nbench/side-by-side-proxy.sh\n```\n\n" + block + "\n";
-        }
-        Files.writeString(md, text);
+        ResultsMarkdown.replaceBlock(md, HEADING, BEGIN, END, block.toString(), "bench/side-by-side-proxy.sh");
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.bench.sidebyside;
 
+import dev.berth.bench.ResultsMarkdown;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -83,7 +84,6 @@ final class Report {
 
     /** Replaces the generated block of the section (adding the section if missing); prose around it stays. */
     static void updateResultsMd(Path md, List<SideBySide.Run> runs, String note) throws IOException {
-        String text = Files.exists(md) ? Files.readString(md) : "# Benchmark results\n";
         StringBuilder block = new StringBuilder(BEGIN).append('\n');
         block.append("Last run ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .append(", load average at each scheduler's start: ");
@@ -93,15 +93,6 @@ final class Report {
             block.append(' ').append(note.strip());
         }
         block.append("\n\n").append(table(runs)).append(END);
-        int b = text.indexOf(BEGIN), e = text.indexOf(END);
-        if (b >= 0 && e > b) {
-            text = text.substring(0, b) + block + text.substring(e + END.length());
-        } else if (text.contains(HEADING)) {
-            int at = text.indexOf('\n', text.indexOf(HEADING)) + 1;
-            text = text.substring(0, at) + "\n" + block + "\n" + text.substring(at);
-        } else {
-            text = text.stripTrailing() + "\n\n" + HEADING + "\n\n```sh\nbench/side-by-side-scheduler.sh\n```\n\n" + block + "\n";
-        }
-        Files.writeString(md, text);
+        ResultsMarkdown.replaceBlock(md, HEADING, BEGIN, END, block.toString(), "bench/side-by-side-scheduler.sh");
     }
 }
