@@ -6,7 +6,7 @@
 # bench/results/proxy-side-by-side.json and the generated block of bench/RESULTS.md.
 #
 #   bench/side-by-side-proxy.sh [--services 1000,5000] [--samples 20] [--pause SECONDS] [--flow-services 50]
-#                               [--berth-java-opts OPTS] [--note TEXT] [--no-results-md] [--out FILE]
+#                               [--berth-java-opts OPTS] [--note TEXT] [--no-results-md] [--out FILE] [--berth-only]
 #   BERTH_SBS_BUILD=1 forces a rebuild of proxy and bench first.
 #
 # Everything it makes (namespaces, processes, socket files, the control plane's directory) is removed on exit,

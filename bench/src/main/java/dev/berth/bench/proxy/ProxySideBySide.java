@@ -39,7 +39,7 @@ public final class ProxySideBySide {
 
     record Options(Path root, Path runDir, List<Integer> scales, int samples, List<Integer> kubeSamplesPerScale,
                    Duration pause, int flowServices, String berthJavaOpts, Duration minSync, Duration sync, Path out,
-                   Path resultsMd, String note) {
+                   Path resultsMd, String note, boolean berthOnly) {
         /** kube-proxy's sample count at scale {@code index}: its syncs take long, so a run may ask for fewer. */
         int kubeSamples(int index) {
             if (kubeSamplesPerScale.isEmpty()) {
@@ -67,8 +67,9 @@ public final class ProxySideBySide {
         Options o = parse(args);
         Path script = o.root().resolve("test/controlplane/controlplane.sh");
         Path kubeBin = Path.of(run(script, "bin").strip());
-        List<ProxyUnderTest> proxies = List.of(new ProxyUnderTest.Kube(kubeBin.resolve("kube-proxy")),
-                new ProxyUnderTest.Berth(o.root().resolve("bin/berth-proxy"), o.berthJavaOpts()));
+        var berthProxy = new ProxyUnderTest.Berth(o.root().resolve("bin/berth-proxy"), o.berthJavaOpts());
+        List<ProxyUnderTest> proxies = o.berthOnly() ? List.of(berthProxy)
+                : List.of(new ProxyUnderTest.Kube(kubeBin.resolve("kube-proxy")), berthProxy);
         String hostBefore = HostCheck.fingerprint();
         Path cp = o.runDir().resolve("cp");
         run(script, "start", cp.toString());
@@ -217,7 +218,13 @@ public final class ProxySideBySide {
                 natSave.put(e.getKey(), e.getValue().save("nat"));
                 filterSave.put(e.getKey(), e.getValue().save("filter"));
             }
-            Routing routing = RoutingCheck.check(services, addresses, n, natSave, filterSave, NODE_IPS, o.flowServices());
+            var nodeIPs = NODE_IPS;
+            if (!natSave.containsKey("kube-proxy")) {
+                natSave.put("kube-proxy", natSave.get("berth-proxy"));
+                filterSave.put("kube-proxy", filterSave.get("berth-proxy"));
+                nodeIPs = Map.of("kube-proxy", NODE_IPS.get("berth-proxy"), "berth-proxy", NODE_IPS.get("berth-proxy"));
+            }
+            Routing routing = RoutingCheck.check(services, addresses, n, natSave, filterSave, nodeIPs, o.flowServices());
             System.err.printf("proxy side-by-side: routing: %s%n", routing);
             // (b) one proxy at a time, the other stopped; it catches up on every change afterwards.
             Map<String, List<Double>> changes = new HashMap<>();
@@ -405,7 +412,7 @@ public final class ProxySideBySide {
         List<Integer> kubeSamples = List.of();
         Duration pause = Duration.ofSeconds(2), minSync = Duration.ofSeconds(1), sync = Duration.ofSeconds(30);
         String javaOpts = System.getenv("BERTH_JAVA_OPTS"), note = "";
-        boolean noMd = false;
+        boolean noMd = false, berthOnly = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -424,6 +431,9 @@ public final class ProxySideBySide {
                 case "--results-md" -> md = Path.of(value);
                 case "--note" -> note = value;
                 case "--no-results-md" -> { noMd = true; consumed = false; }
+                // For a scale kube-proxy cannot sync in useful time: berth-proxy alone, its routing checked against
+                // the API only (the traced flows then compare berth-proxy with itself).
+                case "--berth-only" -> { berthOnly = true; consumed = false; }
                 default -> throw new IllegalArgumentException("unknown flag " + flag + USAGE);
             }
             if (consumed) {
@@ -441,12 +451,13 @@ public final class ProxySideBySide {
         }
         out = out != null ? out : root.resolve("bench/results/proxy-side-by-side.json");
         md = noMd ? null : md != null ? md : root.resolve("bench/RESULTS.md");
-        return new Options(root, runDir, scales, samples, kubeSamples, pause, flows, javaOpts, minSync, sync, out, md, note);
+        return new Options(root, runDir, scales, samples, kubeSamples, pause, flows, javaOpts, minSync, sync, out, md, note,
+                berthOnly);
     }
 
     static final String USAGE = """
 
             usage: side-by-side-proxy.sh [--services 1000,5000] [--samples 20] [--kube-samples N[,N per scale]]
-                   [--pause SECONDS] [--flow-services 50]
+                   [--pause SECONDS] [--flow-services 50] [--berth-only]
                    [--berth-java-opts OPTS] [--out FILE] [--results-md FILE | --no-results-md] [--note TEXT]""";
 }

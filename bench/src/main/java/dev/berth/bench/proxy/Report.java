@@ -36,7 +36,10 @@ final class Report {
         b.append("\n| services | (a) kube / berth | (b) p50 kube / berth | (b) p95 kube / berth | (d) same DNAT sets (both = API) "
                 + "| (d) traced flows identical |\n| ---: | ---: | ---: | ---: | --- | --- |\n");
         for (var s : runs) {
-            var k = s.proxies().stream().filter(r -> r.proxy().equals("kube-proxy")).findFirst().orElseThrow();
+            var k = s.proxies().stream().filter(r -> r.proxy().equals("kube-proxy")).findFirst().orElse(null);
+            if (k == null) {
+                continue;
+            }
             var br = s.proxies().stream().filter(r -> r.proxy().equals("berth-proxy")).findFirst().orElseThrow();
             var d = s.routing();
             b.append(String.format(Locale.ROOT, "| %,d | **%.2f×** | **%.1f×** | %.1f× | %,d / %,d (kube = API %,d, berth = API %,d) | %s |%n",
