@@ -6,7 +6,7 @@ import java.util.Objects;
  * One metric family of a {@link Registry}: its name, help text, and how it writes its samples in the
  * text exposition format. The name and help live here once, for every kind of family.
  */
-public abstract sealed class Collector permits Counter, Histogram, Gauge, GaugeFunction {
+public abstract sealed class Collector permits Labelled, GaugeFunction {
     private final String name;
     private final String help;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Child} once with {@link #labels} and keep it when the label values are known up front; an
  * increment is then a single {@link LongAdder} add.
  */
-public final class Counter extends Collector {
+public final class Counter extends Labelled<Counter.Child> {
     /** The count of one label combination. */
     public static final class Child {
         private final LongAdder value = new LongAdder();
@@ -30,39 +30,12 @@ public final class Counter extends Collector {
         }
     }
 
-    private final Series<Child> series;
-
     Counter(String name, String help, List<String> labelNames) {
-        super(name, help);
-        this.series = new Series<>(name, labelNames, Child::new);
-    }
-
-    /** The child for these label values, given in the order the label names were declared. */
-    public Child labels(String... values) {
-        return series.get(values);
-    }
-
-    public Child labels(String value) {
-        return series.get(value);
-    }
-
-    public Child labels(String a, String b) {
-        return series.get(a, b);
-    }
-
-    public Child labels(String a, String b, String c) {
-        return series.get(a, b, c);
+        super(name, help, labelNames, Child::new);
     }
 
     @Override
     public void writeTo(StringBuilder out) {
-        var entries = series.entries();
-        if (entries.isEmpty()) {
-            return;
-        }
-        appendHeader(out, "counter");
-        for (var e : entries) {
-            TextFormat.appendSample(out, name(), e.labels(), TextFormat.formatDouble(e.child().value()));
-        }
+        writeValues(out, "counter", Child::value);
     }
 }

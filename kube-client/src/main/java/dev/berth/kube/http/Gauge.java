@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * gauge}): rule counts, timestamps. An unlabelled gauge is written from the start (as 0), as the Go
  * client writes a plain gauge; a labelled child appears on first use.
  */
-public final class Gauge extends Collector {
+public final class Gauge extends Labelled<Gauge.Child> {
     /** The value of one label combination. */
     public static final class Child {
         // The double's bits, so set and add need no lock.
@@ -40,35 +40,12 @@ public final class Gauge extends Collector {
         }
     }
 
-    private final Series<Child> series;
-
     Gauge(String name, String help, List<String> labelNames) {
-        super(name, help);
-        this.series = new Series<>(name, labelNames, Child::new);
-    }
-
-    /** The child for these label values, given in the order the label names were declared. */
-    public Child labels(String... values) {
-        return series.get(values);
-    }
-
-    public Child labels(String value) {
-        return series.get(value);
-    }
-
-    public Child labels(String a, String b) {
-        return series.get(a, b);
+        super(name, help, labelNames, Child::new);
     }
 
     @Override
     public void writeTo(StringBuilder out) {
-        var entries = series.entries();
-        if (entries.isEmpty()) {
-            return;
-        }
-        appendHeader(out, "gauge");
-        for (var e : entries) {
-            TextFormat.appendSample(out, name(), e.labels(), TextFormat.formatDouble(e.child().value()));
-        }
+        writeValues(out, "gauge", Child::value);
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * histogram}): cumulative {@code _bucket{le="..."}} counts ending in {@code +Inf}, then {@code _sum}
  * and {@code _count}. An observation is a binary search and two adder updates.
  */
-public final class Histogram extends Collector {
+public final class Histogram extends Labelled<Histogram.Child> {
     /** The observations of one label combination. */
     public static final class Child {
         private final double[] bounds;
@@ -107,10 +107,20 @@ public final class Histogram extends Collector {
 
     private final double[] bounds;
     private final String[] boundLabels;
-    private final Series<Child> series;
 
     Histogram(String name, String help, double[] bounds, List<String> labelNames) {
-        super(name, help);
+        var upper = upperBounds(name, bounds);
+        super(name, help, labelNames, () -> new Child(upper));
+        this.bounds = upper;
+        this.boundLabels = new String[upper.length + 1];
+        for (int i = 0; i < upper.length; i++) {
+            boundLabels[i] = TextFormat.formatDouble(upper[i]);
+        }
+        boundLabels[upper.length] = "+Inf";
+    }
+
+    /** The checked bucket bounds without an explicit {@code +Inf}, which is implied anyway and not written twice. */
+    private static double[] upperBounds(String name, double[] bounds) {
         if (bounds.length == 0) {
             throw new IllegalArgumentException("histogram " + name + " needs at least one bucket bound");
         }
@@ -120,32 +130,8 @@ public final class Histogram extends Collector {
                         + Arrays.toString(bounds));
             }
         }
-        // An explicit +Inf bound is implied anyway; drop it so it is not written twice.
-        this.bounds = bounds[bounds.length - 1] == Double.POSITIVE_INFINITY
+        return bounds[bounds.length - 1] == Double.POSITIVE_INFINITY
                 ? Arrays.copyOf(bounds, bounds.length - 1) : bounds.clone();
-        this.boundLabels = new String[this.bounds.length + 1];
-        for (int i = 0; i < this.bounds.length; i++) {
-            boundLabels[i] = TextFormat.formatDouble(this.bounds[i]);
-        }
-        boundLabels[this.bounds.length] = "+Inf";
-        this.series = new Series<>(name, labelNames, () -> new Child(this.bounds));
-    }
-
-    /** The child for these label values, given in the order the label names were declared. */
-    public Child labels(String... values) {
-        return series.get(values);
-    }
-
-    public Child labels(String value) {
-        return series.get(value);
-    }
-
-    public Child labels(String a, String b) {
-        return series.get(a, b);
-    }
-
-    public Child labels(String a, String b, String c) {
-        return series.get(a, b, c);
     }
 
     /** The upper bounds, without the implied {@code +Inf}. */
@@ -155,7 +141,7 @@ public final class Histogram extends Collector {
 
     @Override
     public void writeTo(StringBuilder out) {
-        var entries = series.entries();
+        var entries = entries();
         if (entries.isEmpty()) {
             return;
         }
