@@ -1,5 +1,7 @@
 package dev.berth.bench.cni;
 
+import static dev.berth.bench.Stats.percentile;
+
 import dev.berth.bench.ResultsMarkdown;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -321,15 +323,6 @@ public final class CniSideBySide {
         var result = new LinkedHashMap<String, Double>();
         values.forEach((k, v) -> result.put(k, percentile(v, 50)));
         return result;
-    }
-
-    static double percentile(List<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        var sorted = values.stream().sorted().toList();
-        int rank = (int) Math.ceil(p / 100 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
     /** p50/p95 per implementation and command: name → {ADD p50, ADD p95, DEL p50, DEL p95}. */

@@ -1,9 +1,10 @@
 package dev.berth.bench.nativecalls;
 
+import static dev.berth.bench.Stats.percentile;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -88,12 +89,5 @@ public final class StartupHarness {
             double p50 = percentile(times.get(t), 50);
             System.out.printf(Locale.ROOT, "%-6s %8.1f %8.1f %8.1f%n", techs.get(t), p50, percentile(times.get(t), 95), p50 - base);
         }
-    }
-
-    static double percentile(List<Double> values, int p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
     }
 }

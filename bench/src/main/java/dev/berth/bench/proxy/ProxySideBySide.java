@@ -1,5 +1,8 @@
 package dev.berth.bench.proxy;
 
+import static dev.berth.bench.Stats.percentile;
+import static dev.berth.bench.Stats.cpuSeconds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.bench.sidebyside.Api;
@@ -371,27 +374,6 @@ public final class ProxySideBySide {
             }
         }
         return out;
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(List<Double> values, int p) {
-        if (values == null || values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int rank = (int) Math.ceil(p / 100.0 * v.length);
-        return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
-    }
-
-    /** user + system CPU the process has used so far, from /proc (clock ticks of 1/100 s). */
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
     }
 
     static double seconds(long nanos) {

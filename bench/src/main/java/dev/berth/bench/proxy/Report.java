@@ -1,6 +1,7 @@
 package dev.berth.bench.proxy;
 
 import dev.berth.bench.ResultsMarkdown;
+import dev.berth.bench.Stats;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.bench.sidebyside.Api;
 
@@ -61,7 +62,7 @@ final class Report {
                     continue;
                 }
                 parts.add(String.format(Locale.ROOT, "%s %,d: first %.2f s, then median %.2f s over %d syncs", r.proxy(),
-                        r.services(), d.getFirst(), ProxySideBySide.percentile(d.subList(1, d.size()), 50), d.size() - 1));
+                        r.services(), d.getFirst(), Stats.percentile(d.subList(1, d.size()), 50), d.size() - 1));
             }
         }
         return "Sync durations as each proxy logs them (kube-proxy `syncProxyRules took`, berth-proxy `durationMs`): "

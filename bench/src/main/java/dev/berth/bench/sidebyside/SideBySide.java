@@ -1,5 +1,7 @@
 package dev.berth.bench.sidebyside;
 
+import static dev.berth.bench.Stats.cpuSeconds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -146,17 +148,6 @@ public final class SideBySide {
                     throw new IOException("creating objects under " + path + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
-        }
-    }
-
-    /** user + system CPU the process has used so far, from /proc (clock ticks of 1/100 s). */
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
         }
     }
 

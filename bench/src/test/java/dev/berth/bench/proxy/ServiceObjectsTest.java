@@ -1,5 +1,6 @@
 package dev.berth.bench.proxy;
 
+import dev.berth.bench.Stats;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -50,8 +51,8 @@ class ServiceObjectsTest {
     @Test
     void percentileIsNearestRank() {
         var v = List.of(5.0, 1.0, 4.0, 2.0, 3.0);
-        assertEquals(3.0, ProxySideBySide.percentile(v, 50));
-        assertEquals(5.0, ProxySideBySide.percentile(v, 95));
-        assertTrue(Double.isNaN(ProxySideBySide.percentile(List.of(), 50)));
+        assertEquals(3.0, Stats.percentile(v, 50));
+        assertEquals(5.0, Stats.percentile(v, 95));
+        assertTrue(Double.isNaN(Stats.percentile(List.of(), 50)));
     }
 }
