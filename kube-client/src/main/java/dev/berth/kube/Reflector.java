@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,26 @@ public final class Reflector<T> implements AutoCloseable {
         void onUpdate(T old, T updated);
 
         void onDelete(T object);
+
+        /** A handler that treats an add and an update alike: {@code upsert} the new object; {@code delete} on removal. */
+        static <T> Handler<T> of(Consumer<T> upsert, Consumer<T> delete) {
+            return new Handler<>() {
+                @Override
+                public void onAdd(T object) {
+                    upsert.accept(object);
+                }
+
+                @Override
+                public void onUpdate(T old, T updated) {
+                    upsert.accept(updated);
+                }
+
+                @Override
+                public void onDelete(T object) {
+                    delete.accept(object);
+                }
+            };
+        }
     }
 
     private record Entry<T>(T object, String resourceVersion) {}

@@ -182,22 +182,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Watches this node's Node object: a node being deleted fails {@code /healthz} (load balancers drain it). */
     private static Reflector<Boolean> watchNode(KubeConnection conn, String nodeName, ProxyHealth health) {
         return new Reflector<>(conn, "node", "/api/v1/nodes", "metadata.name=" + nodeName, NodeEligibility::of,
-                new Reflector.Handler<Boolean>() {
-                    @Override
-                    public void onAdd(Boolean eligible) {
-                        health.setNodeEligible(eligible);
-                    }
-
-                    @Override
-                    public void onUpdate(Boolean old, Boolean eligible) {
-                        health.setNodeEligible(eligible);
-                    }
-
-                    @Override
-                    public void onDelete(Boolean eligible) {
-                        health.setNodeEligible(false);
-                    }
-                }).start();
+                Reflector.Handler.of(health::setNodeEligible, gone -> health.setNodeEligible(false))).start();
     }
 
     /** Something that opens a server. */

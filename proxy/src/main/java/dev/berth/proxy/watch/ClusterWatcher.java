@@ -39,41 +39,12 @@ public final class ClusterWatcher implements AutoCloseable {
         var watcher = new ClusterWatcher(version);
         LOG.info("watching services and endpointslices endpointSliceVersion=discovery.k8s.io/{}", version);
         watcher.reflectors.add(new Reflector<>(conn, "services", "/api/v1/services", null, KubeReader::service,
-                new Reflector.Handler<Service>() {
-                    @Override
-                    public void onAdd(Service s) {
-                        state.putService(s);
-                    }
-
-                    @Override
-                    public void onUpdate(Service old, Service s) {
-                        state.putService(s);
-                    }
-
-                    @Override
-                    public void onDelete(Service s) {
-                        state.removeService(s.name());
-                    }
-                }).start());
+                Reflector.Handler.of(state::putService, svc -> state.removeService(svc.name()))).start());
         watcher.reflectors.add(new Reflector<>(conn, "endpointslices",
                 DISCOVERY_GROUP + "/" + version + "/endpointslices", null,
                 json -> new TimedSlice(KubeReader.endpointSlice(json), lastChangeTriggerTime(json)),
-                new Reflector.Handler<TimedSlice>() {
-                    @Override
-                    public void onAdd(TimedSlice s) {
-                        state.putEndpointSlice(s.slice(), s.triggerTime());
-                    }
-
-                    @Override
-                    public void onUpdate(TimedSlice old, TimedSlice s) {
-                        state.putEndpointSlice(s.slice(), s.triggerTime());
-                    }
-
-                    @Override
-                    public void onDelete(TimedSlice s) {
-                        state.removeEndpointSlice(s.slice().name());
-                    }
-                }).start());
+                Reflector.Handler.<TimedSlice>of(t -> state.putEndpointSlice(t.slice(), t.triggerTime()),
+                        t -> state.removeEndpointSlice(t.slice().name()))).start());
         return watcher;
     }
 
