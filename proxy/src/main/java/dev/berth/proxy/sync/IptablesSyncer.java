@@ -11,10 +11,10 @@ import dev.berth.proxy.rules.RuleGenerator;
 import dev.berth.proxy.rules.RuleSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,12 +172,13 @@ public final class IptablesSyncer {
             }
             return;
         }
-        var chains = new HashMap<String, Set<String>>();
+        var sources = jumpRules().stream().map(JumpRule::sourceChain).collect(Collectors.toSet());
         for (var table : List.of("filter", "nat", "mangle")) {
             var declare = new LinkedHashSet<String>();
             var insert = new ArrayList<String>();
-            var present = chains.computeIfAbsent(table, t -> StaleChains.chainsIn(save, t));
-            var lines = StaleChains.rulesIn(save, table);
+            var present = StaleChains.chainsIn(save, table);
+            // Only the built-in chains the jumps sit in: the table's own rules can run to hundreds of thousands.
+            var lines = StaleChains.rulesIn(save, table, sources);
             if (canaries && CANARY_TABLES.contains(table) && !present.contains(Chains.CANARY)) {
                 declare.add(Chains.CANARY);
             }

@@ -30,15 +30,18 @@ public final class StaleChains {
         return out;
     }
 
-    /** The {@code -A} lines of one table of {@code iptables-save} output, as printed. */
-    public static Set<String> rulesIn(String iptablesSave, String table) {
+    /** The {@code -A} lines of the given chains in one table of {@code iptables-save} output, as printed. */
+    public static Set<String> rulesIn(String iptablesSave, String table, Set<String> chains) {
         var out = new HashSet<String>();
         boolean inTable = false;
         for (var line : iptablesSave.split("\n")) {
             if (line.startsWith("*")) {
                 inTable = line.substring(1).strip().equals(table);
             } else if (inTable && line.startsWith("-A ")) {
-                out.add(line);
+                int end = line.indexOf(' ', 3);
+                if (chains.contains(end < 0 ? line.substring(3) : line.substring(3, end))) {
+                    out.add(line);
+                }
             }
         }
         return out;
