@@ -43,6 +43,11 @@ public final class ProxySideBySide {
     record Options(Path root, Path runDir, List<Integer> scales, int samples, List<Integer> kubeSamplesPerScale,
                    Duration pause, int flowServices, String berthJavaOpts, Duration minSync, Duration sync, Path out,
                    Path resultsMd, String note, boolean berthOnly) {
+        /** The run directory's random part, which names this run's namespaces. */
+        String runId() {
+            return runDir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").replace("berthpbench", "");
+        }
+
         /** kube-proxy's sample count at scale {@code index}: its syncs take long, so a run may ask for fewer. */
         int kubeSamples(int index) {
             if (kubeSamplesPerScale.isEmpty()) {
@@ -143,7 +148,7 @@ public final class ProxySideBySide {
     static void warmUp(Options o, int apiPort, List<ProxyUnderTest> proxies, int n) throws Exception {
         var berth = proxies.stream().filter(p -> p instanceof ProxyUnderTest.Berth).findFirst().orElseThrow();
         var settings = new ProxyUnderTest.Settings(ServiceObjects.CLUSTER_CIDR, o.minSync(), o.sync());
-        String runId = o.runDir().getFileName().toString().replaceAll("[^A-Za-z0-9]", "").replace("berthpbench", "");
+        String runId = o.runId();
         try (var ns = NodeNamespace.create("berth-pbench-" + runId + "-warm", o.runDir(), apiPort,
                 o.runDir().resolve("pids"))) {
             long t0 = System.nanoTime();
@@ -170,7 +175,7 @@ public final class ProxySideBySide {
         Map<String, ProxyRun> partial = new LinkedHashMap<>();
         Path kubeconfig = o.runDir().resolve("cp/admin.kubeconfig");
         var settings = new ProxyUnderTest.Settings(ServiceObjects.CLUSTER_CIDR, o.minSync(), o.sync());
-        String runId = o.runDir().getFileName().toString().replaceAll("[^A-Za-z0-9]", "").replace("berthpbench", "");
+        String runId = o.runId();
         try {
             for (ProxyUnderTest p : proxies) {
                 String nsName = "berth-pbench-" + runId + "-" + (p instanceof ProxyUnderTest.Kube ? "kube" : "berth") + "-" + n;
